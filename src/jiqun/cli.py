@@ -1,0 +1,380 @@
+"""The ``jiqun`` command. Thin: it parses arguments, calls the layers below and prints.
+
+Exit status: 0 success, 2 bad input or configuration (with a message naming file, row, column
+and value), 1 an internal error (a short message; the traceback goes to a log file in the data
+directory, never to the screen).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from collections import Counter
+from collections.abc import Callable, Sequence
+from datetime import datetime
+from pathlib import Path
+
+from jiqun import __version__
+from jiqun.errors import InputError, JiqunError, Problem
+from jiqun.paths import ENV_HOME
+
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
+SHOWN_PROBLEMS = 20
+KIND_CHOICES = ["parks", "enterprises", "enterprise_years", "brands", "supply_links",
+                "service_providers"]
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose usage errors are InputErrors (exit 2, no traceback)."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise InputError.single(f"命令行参数有误：{message}", file="命令行",
+                                expected=f"见 {self.prog} --help")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="jiqun", description="jiqun 集群：县域产业集群的发现、诊断与培育平台")
+    parser.add_argument("--version", action="version", version=f"jiqun {__version__}")
+    parser.add_argument("--data-dir", help=f"数据目录（默认取环境变量 {ENV_HOME}，否则为用户数据目录）")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    _add_init(sub)
+    _add_demo(sub)
+    _add_import(sub)
+    _add_export(sub)
+    _add_summary(sub)
+    _add_codes(sub)
+    _add_serve(sub)
+    _add_manage(sub)
+    return parser
+
+
+def _add_init(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("init", help="创建数据目录和数据库，载入行政区划与行业代码")
+    p.set_defaults(func=_cmd_init)
+
+
+def _add_demo(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("demo", help="演示：导入随包附带的示例文件并打印登记库概况")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=_cmd_demo)
+
+
+def _add_import(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "import", help="导入 CSV/Excel 文件（一次导入为一个事务：全部成功或全部不导入）",
+        description="导入企业名录、企业年度数据、园区、品牌、供货关系、服务机构。"
+                    "表头可用中文或英文（如 统一社会信用代码、企业名称、营业收入(万元)），"
+                    "单位写在表头或单元格中；每处错误都会列出文件、行、列、值和应填内容，"
+                    "并写入可修改后重新导入的 Excel 错误报告。")
+    p.add_argument("files", nargs="+", type=Path, metavar="FILE")
+    p.add_argument("--kind", choices=KIND_CHOICES, help="表的种类（默认按表头自动识别）")
+    p.add_argument("--sheet", help="只导入这个工作表（Excel）")
+    p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
+    p.add_argument("--skip-invalid", action="store_true", help="跳过有错误的行，导入其余行，并列出跳过的行")
+    p.add_argument("--report", type=Path, help="错误报告（xlsx）的路径；默认在第一个文件旁")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.set_defaults(func=_cmd_import)
+
+
+def _add_export(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("export", help="把登记库导出为 XLSX、CSV 或 Parquet（与导入同样的列）")
+    p.add_argument("--out", type=Path, required=True,
+                   help="xlsx：文件路径；csv/parquet：目录（每类表一个文件）")
+    p.add_argument("--format", choices=["xlsx", "csv", "parquet"], default="xlsx")
+    p.add_argument("--kind", choices=KIND_CHOICES, action="append", help="只导出这些表（可重复）")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="表头语言")
+    p.set_defaults(func=_cmd_export)
+
+
+def _add_summary(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("summary", help="打印登记库概况")
+    p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh")
+    p.set_defaults(func=_cmd_summary)
+
+
+def _add_codes(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("codes", help="代码表：行业（GB/T 4754-2017）、行政区划（GB/T 2260）、统一社会信用代码")
+    codes = p.add_subparsers(dest="codes_command", required=True, parser_class=_Parser)
+    load = codes.add_parser("load", help="从文件载入完整的行业代码表（CSV/XLSX，列：代码、名称、上级）")
+    load.add_argument("table", choices=["industries"])
+    load.add_argument("file", type=Path)
+    load.set_defaults(func=_cmd_codes_load)
+    check = codes.add_parser("check", help="校验统一社会信用代码、行政区划代码或行业代码")
+    check.add_argument("what", choices=["uscc", "region", "industry"])
+    check.add_argument("values", nargs="+")
+    check.add_argument("--format", choices=["text", "json"], default="text")
+    check.set_defaults(func=_cmd_codes_check)
+
+
+def _add_serve(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("serve", help="启动本机管理后台（Django admin，默认中文）")
+    p.add_argument("--port", type=int, default=8000)
+    p.set_defaults(func=_cmd_serve)
+
+
+def _add_manage(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("manage", help="运行 Django 管理命令，如 createsuperuser、migrate")
+    p.add_argument("args", nargs=argparse.REMAINDER)
+    p.set_defaults(func=_cmd_manage)
+
+
+# --- commands -----------------------------------------------------------------------------
+
+
+def _setup(args: argparse.Namespace) -> Path:
+    from jiqun.site.bootstrap import configure, migrate
+
+    data_dir = configure(args.data_dir)
+    migrate()
+    return data_dir
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from jiqun.registry.reference import sync_industries, sync_regions
+
+    data_dir = _setup(args)
+    regions, industries = sync_regions(), sync_industries()
+    print(f"数据目录：{data_dir}")
+    print(f"已载入行政区划 {regions} 条、行业代码 {industries} 条（新增或更新）")
+    return EXIT_OK
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from jiqun.registry.summary import registry_summary
+    from jiqun.samples import sample_files
+
+    data_dir = _setup(args)
+    result = _run_import(sample_files(), kind=None, sheet=None, dry_run=False,
+                         skip_invalid=False, report=None)
+    summary = registry_summary()
+    if args.format == "json":
+        _print_json({"data_dir": str(data_dir), "import": _result_json(result), "summary": summary})
+        return EXIT_OK
+    print(f"数据目录：{data_dir}")
+    _print_import(result)
+    _print_summary(summary, "zh")
+    return EXIT_OK
+
+
+def _run_import(files: Sequence[Path], **options: object) -> object:
+    from jiqun.ingest.importer import import_files
+
+    return import_files(files, kind=options["kind"], sheet=options["sheet"],  # type: ignore[arg-type]
+                        dry_run=bool(options["dry_run"]), skip_invalid=bool(options["skip_invalid"]),
+                        report_path=options["report"])  # type: ignore[arg-type]
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    _setup(args)
+    result = _run_import(args.files, kind=args.kind, sheet=args.sheet, dry_run=args.dry_run,
+                         skip_invalid=args.skip_invalid, report=args.report)
+    if args.format == "json":
+        _print_json(_result_json(result))
+    else:
+        _print_import(result)
+    return EXIT_OK
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    from jiqun.ingest.export import export_registry
+
+    _setup(args)
+    written = export_registry(args.out, args.format, kinds=args.kind, lang=args.lang)
+    for path, rows in written:
+        print(f"{path}：{rows} 行")
+    return EXIT_OK
+
+
+def _cmd_summary(args: argparse.Namespace) -> int:
+    from jiqun.registry.summary import registry_summary
+
+    _setup(args)
+    summary = registry_summary()
+    if args.format == "json":
+        _print_json(summary)
+    else:
+        _print_summary(summary, args.lang)
+    return EXIT_OK
+
+
+def _cmd_codes_load(args: argparse.Namespace) -> int:
+    from jiqun.codes.industries import IndustryCodebook
+    from jiqun.registry.reference import sync_industries
+
+    _setup(args)
+    book = IndustryCodebook.builtin().merged_with(IndustryCodebook.from_file(args.file))
+    count = sync_industries(book)
+    levels = Counter(i.level for lvl in (1, 2, 3, 4) for i in book.at_level(lvl))
+    print(f"已载入 {args.file.name}：门类 {levels[1]}、大类 {levels[2]}、中类 {levels[3]}、"
+          f"小类 {levels[4]}（新增或更新 {count} 条）")
+    return EXIT_OK
+
+
+def _cmd_codes_check(args: argparse.Namespace) -> int:
+    from jiqun.codes.checks import check_code
+
+    results = [check_code(args.what, v) for v in args.values]
+    if args.format == "json":
+        _print_json(results)
+    else:
+        for r in results:
+            mark = "✓" if r["ok"] else "✗"
+            print(f"{mark} {r['input']}  {r['message']}")
+    return EXIT_OK if all(r["ok"] for r in results) else EXIT_INPUT
+
+
+def _cmd_serve(args: argparse.Namespace) -> int:
+    from django.core.management import call_command
+
+    _setup(args)
+    call_command("runserver", f"127.0.0.1:{args.port}", use_reloader=False)
+    return EXIT_OK
+
+
+def _cmd_manage(args: argparse.Namespace) -> int:
+    from django.core.management import execute_from_command_line
+
+    _setup(args)
+    execute_from_command_line(["jiqun manage", *args.args])
+    return EXIT_OK
+
+
+# --- printing ---------------------------------------------------------------------------------
+
+
+def _print_json(value: object) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def _result_json(result: object) -> dict[str, object]:
+    return {
+        "dry_run": result.dry_run,  # type: ignore[attr-defined]
+        "totals": result.totals(),  # type: ignore[attr-defined]
+        "tables": [t.__dict__ for t in result.tables],  # type: ignore[attr-defined]
+        "problems": [p.as_dict() for p in result.problems],  # type: ignore[attr-defined]
+        "report": str(result.report_path) if result.report_path else None,  # type: ignore[attr-defined]
+    }
+
+
+def _print_import(result: object) -> None:
+    head = "【试运行，未写入】" if result.dry_run else ""  # type: ignore[attr-defined]
+    for t in result.tables:  # type: ignore[attr-defined]
+        skipped = f"，跳过 {len(t.skipped_rows)} 行" if t.skipped_rows else ""
+        print(f"{head}{t.file}（{t.kind}）：{t.rows} 行，新增 {t.inserted}，更新 {t.updated}，"
+              f"未变 {t.unchanged}{skipped}")
+        if t.skipped_rows:
+            print(f"  跳过的行：{_row_list(t.skipped_rows)}")
+    _print_problems(result.problems)  # type: ignore[attr-defined]
+    if result.report_path:  # type: ignore[attr-defined]
+        print(f"错误报告：{result.report_path}")  # type: ignore[attr-defined]
+
+
+def _row_list(rows: list[int], limit: int = 50) -> str:
+    text = "、".join(str(r) for r in rows[:limit])
+    return text + (f" 等共 {len(rows)} 行" if len(rows) > limit else "")
+
+
+def _print_problems(problems: list[Problem], stream: object = None) -> None:
+    out = stream or sys.stdout
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = [p for p in problems if p.severity == "warning"]
+    for label, group in (("错误", errors), ("提醒", warnings)):
+        if not group:
+            continue
+        print(f"{label} {len(group)} 处：", file=out)  # type: ignore[arg-type]
+        for p in group[:SHOWN_PROBLEMS]:
+            print(f"  {p.format()}", file=out)  # type: ignore[arg-type]
+        if len(group) > SHOWN_PROBLEMS:
+            print(f"  …… 另有 {len(group) - SHOWN_PROBLEMS} 处；按类别：", file=out)  # type: ignore[arg-type]
+            for (column, message), n in Counter((p.column, p.message) for p in group).most_common(10):
+                print(f"    {column or '-'}：{message} × {n}", file=out)  # type: ignore[arg-type]
+
+
+_SUMMARY_LABELS = {
+    "zh": {"enterprises": "企业", "enterprise_years": "企业年度记录", "parks": "园区",
+           "brands": "品牌与认证", "supply_links": "供货关系", "service_providers": "服务机构",
+           "regions": "行政区划", "industries": "行业代码", "years": "年份",
+           "counties": "有企业的区县", "by_county": "按区县", "revenue": "营业收入"},
+    "en": {"enterprises": "enterprises", "enterprise_years": "enterprise-years", "parks": "parks",
+           "brands": "brands", "supply_links": "supply links", "service_providers": "service providers",
+           "regions": "regions", "industries": "industries", "years": "years",
+           "counties": "counties with enterprises", "by_county": "by county", "revenue": "revenue"},
+}
+
+
+def _print_summary(summary: dict[str, object], lang: str) -> None:
+    from jiqun.money import format_money
+
+    labels = _SUMMARY_LABELS[lang]
+    print("登记库概况" if lang == "zh" else "Registry summary")
+    for key, value in summary["counts"].items():  # type: ignore[union-attr]
+        print(f"  {labels.get(key, key)}：{value}")
+    years = summary.get("years") or []
+    if years:
+        print(f"  {labels['years']}：{years[0]}–{years[-1]}")  # type: ignore[index]
+    for row in summary.get("by_county", []):  # type: ignore[union-attr]
+        revenue = format_money(row["revenue"], lang=lang) if row["revenue"] is not None else "—"
+        print(f"  {row['code']} {row['name']}：{row['enterprises']} 家，"
+              f"{row['year']} 年{labels['revenue']} {revenue}")
+
+
+# --- entry point ------------------------------------------------------------------------------
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (and exits with it when run as a script)."""
+    status = _run(argv)
+    if argv is None:
+        sys.exit(status)
+    return status
+
+
+def _run(argv: Sequence[str] | None) -> int:
+    try:
+        args = build_parser().parse_args(argv)
+        func: Callable[[argparse.Namespace], int] = args.func
+        return func(args)
+    except InputError as exc:
+        return _report_input_error(exc)
+    except JiqunError as exc:
+        print(f"错误：{exc}", file=sys.stderr)
+        return EXIT_INPUT
+    except KeyboardInterrupt:
+        print("已中断；未完成的导入不会写入任何数据", file=sys.stderr)
+        return 130
+    except Exception:  # noqa: BLE001 - the last line of defence: no traceback on screen
+        return _report_internal_error()
+
+
+def _report_input_error(exc: InputError) -> int:
+    print(f"错误：{exc.message}", file=sys.stderr)
+    if exc.problems and not (len(exc.problems) == 1 and exc.problems[0].format() == exc.message):
+        _print_problems(exc.problems, sys.stderr)
+    return EXIT_INPUT
+
+
+def _report_internal_error() -> int:
+    log = _crash_log_path()
+    try:
+        log.parent.mkdir(parents=True, exist_ok=True)
+        log.write_text(traceback.format_exc(), encoding="utf-8")
+        where = f"详细信息已写入 {log}"
+    except OSError:
+        where = "（无法写入日志文件）"
+    print(f"内部错误：jiqun 遇到了意外情况，数据未被部分写入。{where}；请把该文件附在问题报告中。",
+          file=sys.stderr)
+    return EXIT_INTERNAL
+
+
+def _crash_log_path() -> Path:
+    from jiqun.paths import resolve_data_dir
+
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    return resolve_data_dir() / "logs" / f"crash-{stamp}.log"
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,169 @@
+"""From a raw sheet to a recognised table: find the header row, the kind and the columns."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import polars as pl
+
+from jiqun.errors import InputError, Problem
+from jiqun.ingest.readers import RawSheet
+from jiqun.ingest.schema import (
+    ColumnMatch,
+    KindSpec,
+    is_report_column,
+    kind_score,
+    load_schema,
+    match_columns,
+)
+
+HEADER_SEARCH_ROWS = 15
+ROW = "_row"
+
+
+@dataclass
+class Table:
+    """A sheet whose kind and columns are known; ``cells`` holds the matched columns as text.
+
+    ``cells`` has one Utf8 column per matched field (named after the field) and ``_row``, the
+    spreadsheet row number of each data row.
+    """
+
+    sheet: RawSheet
+    kind: KindSpec
+    header_row: int
+    columns: list[ColumnMatch]
+    cells: pl.DataFrame
+    notes: list[Problem] = field(default_factory=list)
+
+    def column(self, name: str) -> ColumnMatch | None:
+        return next((c for c in self.columns if c.field.name == name), None)
+
+    def header_of(self, name: str) -> str:
+        match = self.column(name)
+        return match.header if match else self.kind.fields[name].zh
+
+
+def recognise(sheet: RawSheet, kind: str | None = None) -> Table:
+    """Find the header row and the kind of ``sheet`` (or use ``kind``) and extract its columns."""
+    if not any(any(c not in (None, "") for c in row) for row in sheet.rows):
+        raise InputError.single("文件或工作表中没有任何内容", file=sheet.where(),
+                                expected="第一行为表头、其后为数据行")
+    header_index, spec = _find_header(sheet, kind)
+    headers = [_header_text(c) for c in sheet.rows[header_index]]
+    columns = match_columns(spec.name, headers)
+    problems = _header_problems(sheet, spec, header_index, headers, columns)
+    if any(p.severity == "error" for p in problems):
+        raise InputError(f"{sheet.where()}：表头有误", problems)
+    cells = _extract(sheet, header_index, columns, len(headers))
+    return Table(sheet, spec, header_index + 1, columns, cells, notes=problems)
+
+
+def _header_text(cell: str | None) -> str:
+    return (cell or "").strip()
+
+
+def _find_header(sheet: RawSheet, kind: str | None) -> tuple[int, KindSpec]:
+    schema = load_schema()
+    candidates = [schema.kinds[kind]] if kind else schema.ordered()
+    best: tuple[tuple[int, int], int, KindSpec] | None = None
+    for i, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
+        headers = [_header_text(c) for c in row]
+        for spec in candidates:
+            score = kind_score(spec.name, headers)
+            complete = score[0] == len(spec.required())
+            rank = (int(complete), score[1])
+            if score[1] and (best is None or rank > best[0]):
+                best = (rank, i, spec)
+    if best is None or (kind is None and not best[0][0]):
+        raise _no_header_error(sheet, best[2] if best else None, kind)
+    return best[1], best[2]
+
+
+def _no_header_error(sheet: RawSheet, closest: KindSpec | None, kind: str | None) -> InputError:
+    first = [c for c in (sheet.rows[0] if sheet.rows else []) if c]
+    if closest is None:
+        message = "未识别出表头：前 15 行中没有一个已知的列名"
+        expected = "例如：统一社会信用代码、企业名称、区县代码、行业代码、年份、营业收入(万元)"
+    else:
+        missing = [f.zh for f in closest.required()]
+        message = f"表头不完整，无法判断是哪类表（最接近“{closest.zh}”）"
+        expected = f"“{closest.zh}”必需的列：" + "、".join(missing)
+    if kind:
+        message += f"（已指定 --kind {kind}）"
+    return InputError.single(message, file=sheet.where(), row=1,
+                             value="、".join(first[:8]), expected=expected)
+
+
+def _header_problems(
+    sheet: RawSheet, spec: KindSpec, index: int, headers: list[str], columns: list[ColumnMatch]
+) -> list[Problem]:
+    where, row = sheet.where(), index + 1
+    problems = [_missing(where, row, f) for f in spec.required()
+                if f.name not in {c.field.name for c in columns}]
+    problems += _duplicated_columns(where, row, columns)
+    problems += _second_header(sheet, spec, index)
+    problems += _ignored_columns(where, row, headers, columns)
+    if index > 0:
+        problems.append(Problem(f"表头在第 {row} 行，其上 {index} 行（标题、说明）已忽略",
+                                file=where, row=row, severity="warning"))
+    return problems
+
+
+def _missing(where: str, row: int, spec_field: object) -> Problem:
+    f = spec_field
+    names = "、".join(dict.fromkeys([f.zh, *f.aliases[:3]]))  # type: ignore[attr-defined]
+    return Problem(f"缺少必需的列“{f.zh}”", file=where, row=row,  # type: ignore[attr-defined]
+                   column=f.zh, expected=f"表头中应有一列名为：{names}")  # type: ignore[attr-defined]
+
+
+def _duplicated_columns(where: str, row: int, columns: list[ColumnMatch]) -> list[Problem]:
+    seen: dict[str, ColumnMatch] = {}
+    problems = []
+    for col in columns:
+        first = seen.setdefault(col.field.name, col)
+        if first is not col:
+            problems.append(Problem(
+                f"“{col.header}”与第 {first.index + 1} 列“{first.header}”是同一个字段",
+                file=where, row=row, column=col.header, expected="每个字段只出现一列"))
+    return problems
+
+
+def _second_header(sheet: RawSheet, spec: KindSpec, index: int) -> list[Problem]:
+    if index + 1 >= len(sheet.rows):
+        return []
+    nxt = [_header_text(c) for c in sheet.rows[index + 1]]
+    if kind_score(spec.name, nxt)[1] < 2:
+        return []
+    return [Problem("表头下面又是一行表头（两行表头）；请合并为一行表头后再导入",
+                    file=sheet.where(), row=index + 2, value="、".join(c for c in nxt if c)[:80],
+                    expected="只有一行表头，其下直接是数据")]
+
+
+def _ignored_columns(
+    where: str, row: int, headers: list[str], columns: list[ColumnMatch]
+) -> list[Problem]:
+    used = {c.index for c in columns}
+    return [Problem("未识别的列，已忽略", file=where, row=row, column=h, severity="warning",
+                    expected="见 jiqun import --help 中的列名")
+            for i, h in enumerate(headers) if i not in used and h and not is_report_column(h)]
+
+
+def _extract(
+    sheet: RawSheet, header_index: int, columns: list[ColumnMatch], width: int
+) -> pl.DataFrame:
+    body = sheet.rows[header_index + 1:]
+    row_numbers = range(header_index + 2, header_index + 2 + len(body))
+    keep = [i for i, r in enumerate(body) if any(c not in (None, "") for c in r)]
+    data: dict[str, object] = {ROW: pl.Series(ROW, [row_numbers[i] for i in keep], pl.Int64)}
+    for col in columns:
+        j = col.index
+        values = [(body[i][j] if j < len(body[i]) else None) for i in keep]
+        data[col.field.name] = pl.Series(col.field.name, values, pl.String)
+    frame = pl.DataFrame(data)
+    overflow = [row_numbers[i] for i in keep if _overflows(body[i], width)]
+    return frame.with_columns(pl.col(ROW).is_in(overflow).alias("_overflow"))
+
+
+def _overflows(row: list[str | None], width: int) -> bool:
+    return len(row) > width and any(c not in (None, "") for c in row[width:])
