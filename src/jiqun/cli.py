@@ -133,9 +133,9 @@ def _setup(args: argparse.Namespace) -> Path:
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
+    data_dir = _setup(args)
     from jiqun.registry.reference import sync_industries, sync_regions
 
-    data_dir = _setup(args)
     regions, industries = sync_regions(), sync_industries()
     print(f"数据目录：{data_dir}")
     print(f"已载入行政区划 {regions} 条、行业代码 {industries} 条（新增或更新）")
@@ -143,10 +143,10 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
+    data_dir = _setup(args)
     from jiqun.registry.summary import registry_summary
     from jiqun.samples import sample_files
 
-    data_dir = _setup(args)
     result = _run_import(sample_files(), kind=None, sheet=None, dry_run=False,
                          skip_invalid=False, report=None)
     summary = registry_summary()
@@ -179,9 +179,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
+    _setup(args)
     from jiqun.ingest.export import export_registry
 
-    _setup(args)
     written = export_registry(args.out, args.format, kinds=args.kind, lang=args.lang)
     for path, rows in written:
         print(f"{path}：{rows} 行")
@@ -189,9 +189,9 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:
+    _setup(args)
     from jiqun.registry.summary import registry_summary
 
-    _setup(args)
     summary = registry_summary()
     if args.format == "json":
         _print_json(summary)
@@ -201,10 +201,10 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 
 
 def _cmd_codes_load(args: argparse.Namespace) -> int:
+    _setup(args)
     from jiqun.codes.industries import IndustryCodebook
     from jiqun.registry.reference import sync_industries
 
-    _setup(args)
     book = IndustryCodebook.builtin().merged_with(IndustryCodebook.from_file(args.file))
     count = sync_industries(book)
     levels = Counter(i.level for lvl in (1, 2, 3, 4) for i in book.at_level(lvl))
@@ -227,17 +227,17 @@ def _cmd_codes_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
+    _setup(args)
     from django.core.management import call_command
 
-    _setup(args)
     call_command("runserver", f"127.0.0.1:{args.port}", use_reloader=False)
     return EXIT_OK
 
 
 def _cmd_manage(args: argparse.Namespace) -> int:
+    _setup(args)
     from django.core.management import execute_from_command_line
 
-    _setup(args)
     execute_from_command_line(["jiqun manage", *args.args])
     return EXIT_OK
 
@@ -278,19 +278,30 @@ def _row_list(rows: list[int], limit: int = 50) -> str:
 
 
 def _print_problems(problems: list[Problem], stream: object = None) -> None:
+    """Errors one per line (the first 20), then warnings grouped by column and message."""
     out = stream or sys.stdout
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
-    for label, group in (("错误", errors), ("提醒", warnings)):
-        if not group:
-            continue
-        print(f"{label} {len(group)} 处：", file=out)  # type: ignore[arg-type]
-        for p in group[:SHOWN_PROBLEMS]:
+    if errors:
+        print(f"错误 {len(errors)} 处：", file=out)  # type: ignore[arg-type]
+        for p in errors[:SHOWN_PROBLEMS]:
             print(f"  {p.format()}", file=out)  # type: ignore[arg-type]
-        if len(group) > SHOWN_PROBLEMS:
-            print(f"  …… 另有 {len(group) - SHOWN_PROBLEMS} 处；按类别：", file=out)  # type: ignore[arg-type]
-            for (column, message), n in Counter((p.column, p.message) for p in group).most_common(10):
-                print(f"    {column or '-'}：{message} × {n}", file=out)  # type: ignore[arg-type]
+        if len(errors) > SHOWN_PROBLEMS:
+            print(f"  …… 另有 {len(errors) - SHOWN_PROBLEMS} 处，按类别：", file=out)  # type: ignore[arg-type]
+            _print_groups(errors, out)
+    if warnings:
+        print(f"提醒 {len(warnings)} 处：", file=out)  # type: ignore[arg-type]
+        _print_groups(warnings, out)
+
+
+def _print_groups(problems: list[Problem], out: object) -> None:
+    groups: dict[tuple[str, str, str], list[Problem]] = {}
+    for p in problems:
+        groups.setdefault((p.file, p.column, p.message), []).append(p)
+    for (file, column, message), group in sorted(groups.items(), key=lambda g: -len(g[1]))[:15]:
+        rows = _row_list([p.row for p in group if p.row is not None], limit=8)
+        where = f"{file} [{column}]" if column else file
+        print(f"  {where} {message}（{len(group)} 处；行 {rows}）", file=out)  # type: ignore[arg-type]
 
 
 _SUMMARY_LABELS = {

@@ -8,7 +8,7 @@ from datetime import date
 import polars as pl
 
 from jiqun.errors import Problem
-from jiqun.ingest.columns import parse_column
+from jiqun.ingest.columns import Env, parse_column
 from jiqun.ingest.table import ROW, Table
 
 MONEY_FIELDS_IN_CURRENCY = {"exports"}
@@ -26,13 +26,13 @@ class Context:
         return uscc in self.registry_usccs or uscc in self.batch_usccs
 
 
-def typed_frame(table: Table, today: date) -> tuple[pl.DataFrame, list[Problem]]:
+def typed_frame(table: Table, env: Env) -> tuple[pl.DataFrame, list[Problem]]:
     """Parse every matched column; returns the typed frame (with ``_row``) and cell problems."""
     columns: dict[str, pl.Series] = {ROW: table.cells[ROW]}
     problems: list[Problem] = []
     extras: dict[str, pl.Series] = {}
     for col in table.columns:
-        parsed = parse_column(table, col, today)
+        parsed = parse_column(table, col, env)
         columns[col.field.name] = parsed.values.alias(col.field.name)
         problems += parsed.problems
         extras.update({f"{col.field.name}.{k}": v for k, v in parsed.extra.items()})
@@ -127,7 +127,7 @@ def _non_null_keys(table: Table) -> list[str]:
     return [k for k in table.kind.key if k in table.kind.fields and table.kind.fields[k].required]
 
 
-def _no_checks(table: Table, frame: pl.DataFrame, ctx: Context) -> tuple[pl.DataFrame, list[Problem]]:  # noqa: ARG001
+def _no_checks(table: Table, frame: pl.DataFrame, ctx: Context) -> tuple[pl.DataFrame, list[Problem]]:
     return frame, []
 
 
@@ -186,7 +186,7 @@ def _plausibility(table: Table, frame: pl.DataFrame) -> list[Problem]:
                         "研发费用高于营业收入，请核对", severity="warning") for r, v in odd.iter_rows()]
 
 
-def _enterprise_checks(table: Table, frame: pl.DataFrame, ctx: Context) -> tuple[pl.DataFrame, list[Problem]]:  # noqa: ARG001
+def _enterprise_checks(table: Table, frame: pl.DataFrame, ctx: Context) -> tuple[pl.DataFrame, list[Problem]]:
     if not {"founded", "closed"} <= set(frame.columns):
         return frame, []
     bad = frame.filter(pl.col("closed") < pl.col("founded")).select(ROW, "closed")
@@ -207,7 +207,7 @@ def party_key(uscc: str | None, name: str | None, region: str | None) -> str | N
     return None
 
 
-def _supply_checks(table: Table, frame: pl.DataFrame, ctx: Context) -> tuple[pl.DataFrame, list[Problem]]:  # noqa: ARG001
+def _supply_checks(table: Table, frame: pl.DataFrame, ctx: Context) -> tuple[pl.DataFrame, list[Problem]]:
     problems = []
     for side, zh in (("supplier", "供货方"), ("buyer", "采购方")):
         cols = [f"{side}_uscc", f"{side}_name", f"{side}_region"]

@@ -17,7 +17,7 @@ from datetime import date
 
 import polars as pl
 
-from jiqun.codes.industries import check_industry
+from jiqun.codes.industries import IndustryCodebook
 from jiqun.codes.regions import check_region
 from jiqun.codes.uscc import check_uscc
 from jiqun.errors import Problem
@@ -27,6 +27,14 @@ from jiqun.ingest.table import ROW, Table
 
 MAX_FAST_INT_DIGITS = 9
 _BLANKS = sorted(parse.BLANK_TOKENS)
+
+
+@dataclass(frozen=True)
+class Env:
+    """What column parsing needs beyond the cells: today's date and the industry codebook."""
+
+    today: date
+    industries: IndustryCodebook
 
 
 @dataclass
@@ -54,10 +62,10 @@ def blank_mask(text: pl.Series) -> pl.Series:
     return text.is_null() | stripped.str.to_lowercase().is_in(_BLANKS)
 
 
-def parse_column(table: Table, col: ColumnMatch, today: date) -> Parsed:
+def parse_column(table: Table, col: ColumnMatch, env: Env) -> Parsed:
     """Parse one matched column of ``table`` according to its field type."""
     parser = _PARSERS[col.field.type]
-    return parser(table, col, today)
+    return parser(table, col, env)
 
 
 # --- the slow path: one scalar parse per distinct value -------------------------------------
@@ -143,7 +151,7 @@ def _cents(amount: object) -> int:
     return int(amount * 100)  # type: ignore[operator]
 
 
-def _money(table: Table, col: ColumnMatch, today: date) -> Parsed:  # noqa: ARG001
+def _money(table: Table, col: ColumnMatch, env: Env) -> Parsed:
     text = _texts(table, col)
     unit = col.unit
     fast, mask = _fast_decimal(text, unit.exponent) if unit else (None, None)
@@ -162,7 +170,7 @@ def _money(table: Table, col: ColumnMatch, today: date) -> Parsed:  # noqa: ARG0
     return Parsed(cents, problems, {"currency": currency})
 
 
-def _count(table: Table, col: ColumnMatch, today: date) -> Parsed:  # noqa: ARG001
+def _count(table: Table, col: ColumnMatch, env: Env) -> Parsed:
     text = _texts(table, col)
     exponent = col.unit.exponent if col.unit else 0
     mask = text.str.contains(r"^\d{1,12}$").fill_null(False)
@@ -173,7 +181,7 @@ def _count(table: Table, col: ColumnMatch, today: date) -> Parsed:  # noqa: ARG0
     return Parsed(values, problems, {})
 
 
-def _quantity(table: Table, col: ColumnMatch, today: date) -> Parsed:  # noqa: ARG001
+def _quantity(table: Table, col: ColumnMatch, env: Env) -> Parsed:
     text = _texts(table, col)
     exponent = col.unit.exponent if col.unit else 0
     fast, mask = _fast_decimal(text, exponent)
@@ -184,9 +192,9 @@ def _quantity(table: Table, col: ColumnMatch, today: date) -> Parsed:  # noqa: A
     return Parsed(values, problems, {})
 
 
-def _year(table: Table, col: ColumnMatch, today: date) -> Parsed:
+def _year(table: Table, col: ColumnMatch, env: Env) -> Parsed:
     text = _texts(table, col)
-    outcomes, problems = _scalar(table, col, text, _guard(lambda v: _checked_year(v, today)))
+    outcomes, problems = _scalar(table, col, text, _guard(lambda v: _checked_year(v, env.today)))
     return Parsed(_map(text, outcomes, pl.Int64), problems, {})
 
 
@@ -200,7 +208,7 @@ def _checked_year(value: str, today: date) -> int:
 # --- codes ----------------------------------------------------------------------------------
 
 
-def _uscc(table: Table, col: ColumnMatch, today: date) -> Parsed:  # noqa: ARG001
+def _uscc(table: Table, col: ColumnMatch, env: Env) -> Parsed:
     text = _texts(table, col)
 
     def one(value: str) -> Outcome:
@@ -214,7 +222,7 @@ def _uscc(table: Table, col: ColumnMatch, today: date) -> Parsed:  # noqa: ARG00
     return Parsed(_map(text, outcomes, pl.String), problems, {})
 
 
-def _region(table: Table, col: ColumnMatch, today: date) -> Parsed:  # noqa: ARG001
+def _region(table: Table, col: ColumnMatch, env: Env) -> Parsed:
     text = _texts(table, col)
 
     def one(value: str) -> Outcome:
@@ -228,11 +236,11 @@ def _region(table: Table, col: ColumnMatch, today: date) -> Parsed:  # noqa: ARG
     return Parsed(_map(text, outcomes, pl.String), problems, {})
 
 
-def _industry(table: Table, col: ColumnMatch, today: date) -> Parsed:  # noqa: ARG001
+def _industry(table: Table, col: ColumnMatch, env: Env) -> Parsed:
     text = _texts(table, col)
 
     def one(value: str) -> Outcome:
-        result = check_industry(value)
+        result = env.industries.check(value)
         if result.status in {"unknown", "malformed"}:
             return Outcome(problem=(f"行业代码无效：{result.message}",
                                     "GB/T 4754-2017 行业代码（2–4 位数字），如 3051"))
@@ -248,7 +256,7 @@ def _industry(table: Table, col: ColumnMatch, today: date) -> Parsed:  # noqa: A
 # --- text, dates, flags, choices --------------------------------------------------------------
 
 
-def _text(table: Table, col: ColumnMatch, today: date) -> Parsed:  # noqa: ARG001
+def _text(table: Table, col: ColumnMatch, env: Env) -> Parsed:
     text = _texts(table, col)
     ascii_mask = text.str.contains(r"^[\x20-\x7e]*$").fill_null(True)
     todo = null_where(text, ascii_mask)
@@ -265,20 +273,20 @@ def _text(table: Table, col: ColumnMatch, today: date) -> Parsed:  # noqa: ARG00
     return Parsed(values, problems, {})
 
 
-def _date(table: Table, col: ColumnMatch, today: date) -> Parsed:
+def _date(table: Table, col: ColumnMatch, env: Env) -> Parsed:
     text = _texts(table, col)
 
     def one(value: str) -> str:
         day = parse.parse_date(value)
-        if not date(1900, 1, 1) <= day <= today:
-            raise parse.ParseError(f"日期 {day.isoformat()} 不在合理范围内", f"1900-01-01 至 {today.isoformat()}")
+        if not date(1900, 1, 1) <= day <= env.today:
+            raise parse.ParseError(f"日期 {day.isoformat()} 不在合理范围内", f"1900-01-01 至 {env.today.isoformat()}")
         return day.isoformat()
 
     outcomes, problems = _scalar(table, col, text, _guard(one))
     return Parsed(_map(text, outcomes, pl.String), problems, {})
 
 
-def _bool(table: Table, col: ColumnMatch, today: date) -> Parsed:  # noqa: ARG001
+def _bool(table: Table, col: ColumnMatch, env: Env) -> Parsed:
     text = _texts(table, col)
     outcomes, problems = _scalar(table, col, text, _guard(parse.parse_bool))
     return Parsed(_map(text, outcomes, pl.Boolean), problems, {})
@@ -294,7 +302,7 @@ def choice_lookup(spec: FieldSpec) -> dict[str, str]:
     return lookup
 
 
-def _choice(table: Table, col: ColumnMatch, today: date) -> Parsed:  # noqa: ARG001
+def _choice(table: Table, col: ColumnMatch, env: Env) -> Parsed:
     from jiqun.ingest.schema import normalize_header
 
     text = _texts(table, col)
@@ -319,7 +327,7 @@ _CURRENCIES = {"cny": "CNY", "rmb": "CNY", "人民币": "CNY", "元": "CNY", "us
                "美元": "USD", "us$": "USD", "$": "USD"}
 
 
-def _currency(table: Table, col: ColumnMatch, today: date) -> Parsed:  # noqa: ARG001
+def _currency(table: Table, col: ColumnMatch, env: Env) -> Parsed:
     text = _texts(table, col)
 
     def one(value: str) -> Outcome:
@@ -330,7 +338,7 @@ def _currency(table: Table, col: ColumnMatch, today: date) -> Parsed:  # noqa: A
     return Parsed(_map(text, outcomes, pl.String), problems, {})
 
 
-_PARSERS: dict[str, Callable[[Table, ColumnMatch, date], Parsed]] = {
+_PARSERS: dict[str, Callable[[Table, ColumnMatch, Env], Parsed]] = {
     "money": _money, "count": _count, "quantity": _quantity, "year": _year, "uscc": _uscc,
     "region": _region, "industry": _industry, "text": _text, "park": _text, "date": _date,
     "bool": _bool, "choice": _choice, "currency": _currency,

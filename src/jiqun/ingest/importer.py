@@ -21,15 +21,16 @@ import polars as pl
 from django.db import transaction
 from django.utils import timezone
 
+from jiqun.codes.industries import active_codebook
 from jiqun.errors import InputError, Problem
 from jiqun.ingest import writer
 from jiqun.ingest.checks import Context, check_rows, typed_frame
+from jiqun.ingest.columns import Env
 from jiqun.ingest.readers import RawSheet, read_file
 from jiqun.ingest.report import LIST_SHEET, write_error_report
 from jiqun.ingest.table import ROW, Table, recognise
 from jiqun.registry import reference
 from jiqun.registry.models import Enterprise, ImportRun
-
 
 
 @dataclass
@@ -141,9 +142,10 @@ def _write_report(path: Path, problems: list[Problem], tables: list[Table]) -> P
 
 def _check_all(tables: list[Table], today: date, skip_invalid: bool) -> list[_Checked]:
     ctx = Context(today=today, registry_usccs=_registry_usccs(tables))
+    env = Env(today=today, industries=active_codebook())
     checked = []
     for table in tables:
-        frame, problems = typed_frame(table, today)
+        frame, problems = typed_frame(table, env)
         frame, more = check_rows(table, frame, ctx)
         problems += more
         if skip_invalid:

@@ -65,7 +65,7 @@ import calendar
 import datetime as dt
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal
 from typing import Final, Literal
 
 from jiqun.errors import JiqunError, Problem, Severity

@@ -110,7 +110,7 @@ def _sniff_delimiter(text: str) -> str:
 
 def _read_csv(data: bytes, name: str) -> RawSheet:
     text, encoding = decode_text(data, name)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text))
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text), strict=True)
     try:
         rows: list[list[str | None]] = [list(r) for r in reader]
     except csv.Error as exc:
@@ -131,7 +131,7 @@ def _read_workbook(path: Path, data: bytes, name: str, sheet: str | None) -> lis
         )
     try:
         book = CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as exc:  # noqa: BLE001 - calamine raises several untyped errors
+    except Exception as exc:
         raise InputError.single(
             f"无法读取 Excel 工作簿：{exc}", file=name, expected="能用 Excel 正常打开的 .xlsx/.xls 文件"
         ) from exc
@@ -147,7 +147,7 @@ def _read_workbook(path: Path, data: bytes, name: str, sheet: str | None) -> lis
 def _read_sheet(book: object, sheet: str, name: str) -> RawSheet:
     try:
         cells = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)  # type: ignore[attr-defined]
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:
         raise InputError.single(f"无法读取工作表：{exc}", file=name, column=sheet) from exc
     rows = [[clean_cell(v) for v in row] for row in cells]
     return RawSheet(file=name, sheet=sheet, rows=rows)
@@ -158,7 +158,7 @@ def _read_parquet(data: bytes, name: str) -> RawSheet:
 
     try:
         frame = pl.read_parquet(io.BytesIO(data))
-    except Exception as exc:  # noqa: BLE001 - polars raises several error types for bad files
+    except Exception as exc:
         raise InputError.single(f"无法读取 Parquet 文件：{exc}", file=name,
                                 expected="由 jiqun export 或其他工具写出的 Parquet 文件") from exc
     text = frame.select(pl.all().cast(pl.String))

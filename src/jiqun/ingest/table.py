@@ -56,6 +56,9 @@ def recognise(sheet: RawSheet, kind: str | None = None) -> Table:
     if any(p.severity == "error" for p in problems):
         raise InputError(f"{sheet.where()}：表头有误", problems)
     cells = _extract(sheet, header_index, columns, len(headers))
+    if cells.is_empty():
+        raise InputError.single("表中没有数据行（只有表头）", file=sheet.where(), row=header_index + 1,
+                                expected="表头下面至少有一行数据")
     return Table(sheet, spec, header_index + 1, columns, cells, notes=problems)
 
 

@@ -203,7 +203,7 @@ def _with_fault_injection(rows: Iterable[tuple]) -> Iterable[tuple]:
 
 
 def _killing_at(rows: Iterable[tuple], at: int) -> Iterator[tuple]:
-    global _written  # noqa: PLW0603 - counts rows across the tables of one process
+    global _written
     for row in rows:
         _written += 1
         if _written >= at:

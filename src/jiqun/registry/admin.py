@@ -86,11 +86,11 @@ class ImportRunAdmin(admin.ModelAdmin):
     list_display = ("started", "files", "rows_read", "inserted", "updated", "unchanged", "skipped")
     readonly_fields = [f.name for f in m.ImportRun._meta.fields]
 
-    def has_add_permission(self, request) -> bool:  # noqa: ARG002 - the log is append-only
+    def has_add_permission(self, request) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None) -> bool:  # noqa: ARG002
+    def has_change_permission(self, request, obj=None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None) -> bool:  # noqa: ARG002
+    def has_delete_permission(self, request, obj=None) -> bool:
         return False

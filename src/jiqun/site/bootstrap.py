@@ -29,7 +29,13 @@ def configure(data_dir: str | os.PathLike[str] | None = None) -> Path:
 
 
 def migrate(verbosity: int = 0) -> None:
-    """Bring the database schema up to date (idempotent, quiet by default)."""
+    """Bring the schema up to date and, on a new database, load the reference codebooks."""
     from django.core.management import call_command
 
     call_command("migrate", interactive=False, verbosity=verbosity)
+    from jiqun.registry.models import Region
+    from jiqun.registry.reference import sync_industries, sync_regions
+
+    if not Region.objects.exists():
+        sync_regions()
+        sync_industries()

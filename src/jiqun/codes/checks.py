@@ -1,0 +1,37 @@
+"""One entry point to check a code of any kind, for the CLI and the API."""
+
+from __future__ import annotations
+
+from jiqun.codes.industries import check_industry
+from jiqun.codes.regions import RegionCodebook, check_region
+from jiqun.codes.uscc import check_uscc, uscc_region
+
+
+def check_code(what: str, text: str) -> dict[str, object]:
+    """Check ``text`` as a ``uscc``, ``region`` or ``industry`` code; a JSON-ready verdict."""
+    checker = {"uscc": _uscc, "region": _region, "industry": _industry}[what]
+    return {"input": text, **checker(text)}
+
+
+def _uscc(text: str) -> dict[str, object]:
+    result = check_uscc(text)
+    if not result.valid:
+        return {"ok": False, "code": result.code, "message": f"无效：{result.error}"}
+    region = RegionCodebook.default().get(uscc_region(result.code))
+    where = f"登记机关所在地 {region.code} {region.name}" if region else "登记机关区划代码不在代码表中"
+    warning = f"；提醒：{result.warning}" if result.warning else ""
+    return {"ok": True, "code": result.code, "message": f"有效，{where}{warning}"}
+
+
+def _region(text: str) -> dict[str, object]:
+    result = check_region(text)
+    if result.status != "known":
+        return {"ok": False, "code": result.code, "message": f"无效：{result.message}"}
+    path = RegionCodebook.default().name_path(result.code)
+    return {"ok": True, "code": result.code, "message": path}
+
+
+def _industry(text: str) -> dict[str, object]:
+    result = check_industry(text)
+    ok = result.status in {"known", "provisional"}
+    return {"ok": ok, "code": result.code, "status": result.status, "message": result.message}
