@@ -18,6 +18,10 @@ _SESSION_HOME = tempfile.mkdtemp(prefix="jiqun-test-")
 os.environ["JIQUN_HOME"] = _SESSION_HOME
 os.environ.pop("DATABASE_URL", None)  # the in-process registry is SQLite; PostgreSQL tests use their own
 
+from jiqun.site.bootstrap import configure  # noqa: E402 - after the environment is set
+
+configure(_SESSION_HOME)
+
 
 def _guarded_connect(original):  # type: ignore[no-untyped-def]
     def connect(self, address):  # type: ignore[no-untyped-def]
@@ -38,15 +42,11 @@ socket.socket.connect = _guarded_connect(socket.socket.connect)  # type: ignore[
 
 @pytest.fixture(scope="session")
 def django_db() -> Path:
-    """Django configured on the session data directory, migrated, codebooks synced."""
-    from jiqun.registry.reference import sync_industries, sync_regions
-    from jiqun.site.bootstrap import configure, migrate
+    """Django on the session data directory, migrated, codebooks synced."""
+    from jiqun.site.bootstrap import migrate
 
-    home = configure(_SESSION_HOME)
     migrate()
-    sync_regions()
-    sync_industries()
-    return home
+    return Path(_SESSION_HOME)
 
 
 REGISTRY_TABLES = ["SupplyLink", "Brand", "EnterpriseYear", "Enterprise", "ServiceProvider",

@@ -138,7 +138,7 @@ def _texts(table: Table, col: ColumnMatch) -> pl.Series:
 def _fast_decimal(text: pl.Series, exponent: int) -> tuple[pl.Series, pl.Series]:
     """Plain decimals as integer hundredths of the base unit, exactly; and the fast-path mask."""
     places = exponent + 2
-    pattern = rf"^\d{{1,{MAX_FAST_INT_DIGITS}}}(\.\d{{1,{places}}})?$"
+    pattern = rf"^[0-9]{{1,{MAX_FAST_INT_DIGITS}}}(\.[0-9]{{1,{places}}})?$"
     mask = text.str.contains(pattern).fill_null(False)
     parts = null_where(text, ~mask).str.split_exact(".", 1).struct
     whole = parts.field("field_0").cast(pl.Int64)
@@ -151,29 +151,38 @@ def _cents(amount: object) -> int:
     return int(amount * 100)  # type: ignore[operator]
 
 
-def _money(table: Table, col: ColumnMatch, env: Env) -> Parsed:
+def _money(table: Table, col: ColumnMatch, env: Env) -> Parsed:  # noqa: ARG001
     text = _texts(table, col)
     unit = col.unit
     fast, mask = _fast_decimal(text, unit.exponent) if unit else (None, None)
     todo = null_where(text, mask) if mask is not None else text
 
-    def one(value: str) -> tuple[int, str]:
+    def one(value: str) -> tuple[int, str, str | None]:
         amount, currency = parse.parse_money(value, unit)
-        return _cents(amount), currency
+        return _cents(amount), currency, _cell_currency(value)
 
     outcomes, problems = _scalar(table, col, todo, _guard(one))
     cents = _map(todo, outcomes, pl.Int64, lambda o: o.value[0])
     currency = _map(todo, outcomes, pl.String, lambda o: o.value[1])
+    in_cell = _map(todo, outcomes, pl.String, lambda o: o.value[2])
     if fast is not None and mask is not None and unit is not None:
         cents = cents.zip_with(~mask, fast)
         currency = currency.zip_with(~mask, pl.Series([unit.currency] * len(mask), dtype=pl.String))
-    return Parsed(cents, problems, {"currency": currency})
+    return Parsed(cents, problems, {"currency": currency, "cell_currency": in_cell})
+
+
+def _cell_currency(value: str) -> str | None:
+    """The currency a cell names itself (``12万美元``), or None when it relies on the header."""
+    try:
+        return parse.parse_money(value, None)[1]
+    except parse.ParseError:
+        return None
 
 
 def _count(table: Table, col: ColumnMatch, env: Env) -> Parsed:
     text = _texts(table, col)
     exponent = col.unit.exponent if col.unit else 0
-    mask = text.str.contains(r"^\d{1,12}$").fill_null(False)
+    mask = text.str.contains(r"^[0-9]{1,12}$").fill_null(False)
     fast = null_where(text, ~mask).cast(pl.Int64) * 10**exponent
     todo = null_where(text, mask)
     outcomes, problems = _scalar(table, col, todo, _guard(lambda v: parse.parse_int(v, col.unit)))

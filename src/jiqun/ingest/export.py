@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterable
+from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -22,6 +23,7 @@ from jiqun.ingest.schema import FieldSpec, KindSpec, load_schema
 from jiqun.ingest.writer import CENTS, TARGETS
 
 FORMATS = ("xlsx", "csv", "parquet")
+NUMERIC_TYPES = frozenset({"money", "quantity", "count", "year"})
 
 
 def export_registry(out: Path, fmt: str, kinds: Iterable[str] | None = None,
@@ -31,18 +33,34 @@ def export_registry(out: Path, fmt: str, kinds: Iterable[str] | None = None,
         raise InputError.single("不支持的导出格式", column="--format", value=fmt, expected="、".join(FORMATS))
     schema = load_schema()
     chosen = [schema.kinds[k] for k in kinds] if kinds else schema.ordered()
-    frames = [(spec, export_frame(spec, lang)) for spec in sorted(chosen, key=lambda s: s.order)]
+    frames = [(spec, *_export(spec, lang)) for spec in sorted(chosen, key=lambda s: s.order)]
     if fmt == "xlsx":
         return _write_xlsx(out, frames, lang)
-    return [_write_one(out, spec, frame, fmt, lang) for spec, frame in frames]
+    return [_write_one(out, spec, frame, fmt, lang) for spec, frame, _ in frames]
 
 
 def export_frame(spec: KindSpec, lang: str = "zh") -> pl.DataFrame:
     """One registry table as a frame with export headers (``营业收入(万元)`` …)."""
+    return _export(spec, lang)[0]
+
+
+def _export(spec: KindSpec, lang: str) -> tuple[pl.DataFrame, list[FieldSpec]]:
     raw = _read_table(spec.name)
-    columns = [_export_column(spec.fields[name], raw[name], lang)
-               for name in spec.fields if name in raw.columns]
-    return pl.DataFrame(columns)
+    fields = [_with_export_unit(spec.fields[name], raw) for name in spec.fields
+              if name in raw.columns]
+    return pl.DataFrame([_export_column(f, raw[f.name], lang) for f in fields]), fields
+
+
+def _with_export_unit(spec: FieldSpec, raw: pl.DataFrame) -> FieldSpec:
+    """Exports in US dollars get a 万美元 header when most rows are in dollars.
+
+    The 出口币种 column written beside it decides each row's currency on re-import.
+    """
+    if spec.name != "exports" or "export_currency" not in raw.columns:
+        return spec
+    currencies = raw["export_currency"].replace("", None).drop_nulls()
+    usd = int((currencies == "USD").sum())
+    return replace(spec, unit="万美元") if usd > currencies.len() - usd else spec
 
 
 def _read_table(kind: str) -> pl.DataFrame:
@@ -108,29 +126,19 @@ def _scaled(value: Decimal | None, exponent: int) -> str | None:
     return text
 
 
-def _write_xlsx(out: Path, frames: list[tuple[KindSpec, pl.DataFrame]],
+def _write_xlsx(out: Path, frames: list[tuple[KindSpec, pl.DataFrame, list[FieldSpec]]],
                 lang: str) -> list[tuple[Path, int]]:
     from openpyxl import Workbook
 
     book = Workbook(write_only=True)
-    for spec, frame in frames:
+    for spec, frame, fields in frames:
         sheet = book.create_sheet(spec.label(lang))
         sheet.append(frame.columns)
-        numeric = [f.header(lang) in _numeric_headers(spec, lang) for f in _present(spec, frame, lang)]
+        numeric = [f.type in NUMERIC_TYPES for f in fields]
         for row in frame.iter_rows():
             sheet.append([_number(v) if n else v for v, n in zip(row, numeric, strict=True)])
     _atomic_save(out, lambda tmp: book.save(tmp))
-    return [(out, sum(f.height for _, f in frames))]
-
-
-def _numeric_headers(spec: KindSpec, lang: str) -> set[str]:
-    return {f.header(lang) for f in spec.fields.values()
-            if f.type in {"money", "quantity", "count", "year"}}
-
-
-def _present(spec: KindSpec, frame: pl.DataFrame, lang: str) -> list[FieldSpec]:
-    by_header = {f.header(lang): f for f in spec.fields.values()}
-    return [by_header[c] for c in frame.columns]
+    return [(out, sum(f.height for _, f, _ in frames))]
 
 
 def _number(value: object) -> object:

@@ -106,7 +106,9 @@ _EXPECT_MONEY: Final = (
 _EXPECT_INT: Final = "整数，如 1200、1,200、1200人、1.2万"
 _EXPECT_DECIMAL: Final = "数字，如 12.5、1,234.5、1.2万"
 _EXPECT_YEAR: Final = f"四位年份（{MIN_YEAR}–{MAX_YEAR}），如 2023 或 2023年"
-_EXPECT_DATE: Final = "完整日期（年月日），如 2019-05-01、2019/5/1、2019.5.1、2019年5月1日 或 20190501"
+_EXPECT_DATE: Final = (
+    "完整日期（年月日），如 2019-05-01、2019/5/1、2019.5.1、2019年5月1日 或 20190501"
+)
 _EXPECT_BOOL: Final = "是/否、有/无、Y/N、yes/no、true/false、1/0、√/×、✓/✗、T/F"
 _UNIT_HINT: Final = (
     "元、千元、万元、百万元、亿元、美元、千美元、万美元、亿美元；"
@@ -192,11 +194,13 @@ _HALFWIDTH: Final[dict[int, int]] = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xF
     0x3000: 0x20
 }
 _INVISIBLE: Final = (
-    [0x00AD, 0x180E, 0xFEFF]
-    + list(range(0x200B, 0x2010))  # zero-width space/joiners, LRM, RLM
-    + list(range(0x202A, 0x202F))  # bidi embeddings and overrides
-    + list(range(0x2060, 0x2065))  # word joiner, invisible operators
-    + list(range(0x2066, 0x206A))  # bidi isolates
+    0x00AD,  # soft hyphen
+    0x180E,  # Mongolian vowel separator
+    0xFEFF,  # byte-order mark / zero-width no-break space
+    *range(0x200B, 0x2010),  # zero-width space/joiners, LRM, RLM
+    *range(0x202A, 0x202F),  # bidi embeddings and overrides
+    *range(0x2060, 0x2065),  # word joiner, invisible operators
+    *range(0x2066, 0x206A),  # bidi isolates
 )
 _CLEAN: Final[dict[int, int | None]] = (
     dict(_HALFWIDTH)
@@ -421,8 +425,12 @@ _LATIN_MULTIPLIERS: Final[dict[str, int]] = {
     "billion": 9,
     "billions": 9,
 }
-_CNY_NAMES: Final = ("元", "人民币元", "元人民币", "人民币", "¥", "￥", "rmb", "cny", "yuan", "rmb yuan")
-_USD_NAMES: Final = ("美元", "美金", "usd", "us$", "$", "us dollar", "us dollars", "dollar", "dollars")
+_CNY_NAMES: Final = (
+    "元", "人民币元", "元人民币", "人民币", "¥", "￥", "rmb", "cny", "yuan", "rmb yuan",
+)  # fmt: skip
+_USD_NAMES: Final = (
+    "美元", "美金", "usd", "us$", "$", "us dollar", "us dollars", "dollar", "dollars",
+)  # fmt: skip
 _LATIN_CNY: Final = ("yuan", "rmb", "cny", "rmb yuan")
 _LATIN_USD: Final = ("usd", "us$", "$", "us dollar", "us dollars", "dollar", "dollars")
 
@@ -567,7 +575,8 @@ def split_header_unit(header: str) -> tuple[str, Unit | None]:
         if len(units) > 1:
             symbols = "、".join(sorted(u.symbol for u in units))
             raise ParseError(
-                f"表头“{_show(text)}”写了不同的单位：{symbols}", "表头只写一个单位，如“营业收入(万元)”"
+                f"表头“{_show(text)}”写了不同的单位：{symbols}",
+                "表头只写一个单位，如“营业收入(万元)”",
             )
         name = text
         for match, _ in reversed(found):
@@ -686,6 +695,8 @@ def _split_number(body: str, text: str, expected: str) -> tuple[str, str, Decima
     if len(number.group()) > _MAX_NUMBER_CHARS:
         raise ParseError(f"“{_show(text)}”的数字位数太多", expected)
     rest = body[number.end() :]
+    if rest[:1] == "。":
+        raise ParseError(f"“{_show(text)}”里的“。”是句号，小数点请用“.”", expected)
     if rest[:1] in {",", "."} or rest[:1].isdigit():
         raise _not_a_number(text, expected)
     value = Decimal(number.group().replace(",", "").replace(" ", ""))
@@ -743,7 +754,8 @@ def _resolve_money_unit(number: _Number, default: Unit | None) -> Unit:
     if isinstance(written, int):
         currency = number.currency or (default.currency if default else "CNY")
         if not currency:
-            raise ParseError(f"表头单位“{default.symbol if default else ''}”不是货币单位", _EXPECT_MONEY)
+            symbol = default.symbol if default else ""
+            raise ParseError(f"表头单位“{symbol}”不是货币单位", _EXPECT_MONEY)
         return _money_unit(written, currency)
     if number.currency:
         if default is None:
@@ -985,7 +997,9 @@ def parse_year(text: str) -> int:
         raise ParseError(f"“{_show(value)}”不是年份", _EXPECT_YEAR)
     digits = match.group(1)
     if len(digits) == 2:
-        raise ParseError(f"两位数年份“{value}”有歧义（可能是 19{digits} 或 20{digits}）", _EXPECT_YEAR)
+        raise ParseError(
+            f"两位数年份“{value}”有歧义（可能是 19{digits} 或 20{digits}）", _EXPECT_YEAR
+        )
     if len(digits) != 4:
         raise ParseError(f"“{_show(value)}”不是四位年份", _EXPECT_YEAR)
     return _check_year(int(digits), value, _EXPECT_YEAR)
@@ -1059,7 +1073,8 @@ def parse_date_precision(value: str) -> tuple[dt.date, DatePrecision]:
                 return _make_date(int(year), int(month), 1, text), "month"
             return _make_date(int(year), int(month), int(day), text), "day"
     if match := _COMPACT_RE.fullmatch(text):
-        return _make_date(*(int(g) for g in match.group("y", "m", "d")), text), "day"
+        year, month, day = (int(g) for g in match.group("y", "m", "d"))
+        return _make_date(year, month, day, text), "day"
     if re.fullmatch(r"[0-9]{4}\.0+", text):  # a year typed into a number cell
         return dt.date(_check_year(int(text[:4]), text, _EXPECT_DATE), 1, 1), "year"
     if match := _YEAR_MONTH_RE.fullmatch(text):
@@ -1068,7 +1083,7 @@ def parse_date_precision(value: str) -> tuple[dt.date, DatePrecision]:
         digits = match.group("i")
         if len(digits) == 4 and "." not in text:
             return dt.date(_check_year(int(digits), text, _EXPECT_DATE), 1, 1), "year"
-        return _excel_serial(int(digits[:7]) if len(digits) > 7 else int(digits), text), "day"
+        return _excel_serial(int(digits) if len(digits) == 5 else 0, text), "day"
     if _DAY_FIRST_RE.fullmatch(text):
         raise ParseError(f"“{_show(text)}”的日、月顺序不明（年份应写在最前）", _EXPECT_DATE)
     if _SHORT_YEAR_RE.fullmatch(text):

@@ -46,7 +46,7 @@ class Table:
 
 def recognise(sheet: RawSheet, kind: str | None = None) -> Table:
     """Find the header row and the kind of ``sheet`` (or use ``kind``) and extract its columns."""
-    if not any(any(c not in (None, "") for c in row) for row in sheet.rows):
+    if not any(any(c and c.strip() for c in row) for row in sheet.rows):
         raise InputError.single("文件或工作表中没有任何内容", file=sheet.where(),
                                 expected="第一行为表头、其后为数据行")
     header_index, spec = _find_header(sheet, kind)
@@ -79,23 +79,28 @@ def _find_header(sheet: RawSheet, kind: str | None) -> tuple[int, KindSpec]:
             if score[1] and (best is None or rank > best[0]):
                 best = (rank, i, spec)
     if best is None or (kind is None and not best[0][0]):
-        raise _no_header_error(sheet, best[2] if best else None, kind)
+        raise _no_header_error(sheet, best, kind)
     return best[1], best[2]
 
 
-def _no_header_error(sheet: RawSheet, closest: KindSpec | None, kind: str | None) -> InputError:
+def _no_header_error(
+    sheet: RawSheet, best: tuple[tuple[int, int], int, KindSpec] | None, kind: str | None
+) -> InputError:
+    """No complete header: name the missing columns of the closest kind, or say none matched."""
+    if best is not None and best[0][1] >= 2:
+        (_, _), index, closest = best
+        headers = [_header_text(c) for c in sheet.rows[index]]
+        found = {m.field.name for m in match_columns(closest.name, headers)}
+        problems = [_missing(sheet.where(), index + 1, f) for f in closest.required()
+                    if f.name not in found]
+        return InputError(f"{sheet.where()}：缺少“{closest.zh}”必需的列", problems)
     first = [c for c in (sheet.rows[0] if sheet.rows else []) if c]
-    if closest is None:
-        message = "未识别出表头：前 15 行中没有一个已知的列名"
-        expected = "例如：统一社会信用代码、企业名称、区县代码、行业代码、年份、营业收入(万元)"
-    else:
-        missing = [f.zh for f in closest.required()]
-        message = f"表头不完整，无法判断是哪类表（最接近“{closest.zh}”）"
-        expected = f"“{closest.zh}”必需的列：" + "、".join(missing)
+    message = "未识别出表头：前 15 行中没有一个已知的列名"
     if kind:
         message += f"（已指定 --kind {kind}）"
-    return InputError.single(message, file=sheet.where(), row=1,
-                             value="、".join(first[:8]), expected=expected)
+    return InputError.single(
+        message, file=sheet.where(), row=1, value="、".join(first[:8]),
+        expected="例如：统一社会信用代码、企业名称、区县代码、行业代码、年份、营业收入(万元)")
 
 
 def _header_problems(
