@@ -116,7 +116,7 @@ _NAIVE_COLUMNS = [
 ]
 
 
-def _naive_cell(value: str, kind: str, header: str) -> float | None:  # noqa: ARG001
+def _naive_cell(value: str, kind: str, header: str) -> float | None:
     from jiqun.ingest import parse
 
     if parse.clean_cell(value) is None:

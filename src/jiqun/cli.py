@@ -96,7 +96,7 @@ def _add_summary(sub: argparse._SubParsersAction) -> None:
 
 
 def _add_codes(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("codes", help="代码表：行业（GB/T 4754-2017）、行政区划（GB/T 2260）、统一社会信用代码")
+    p = sub.add_parser("codes", help="代码表：行业（GB/T 4754-2017）、行政区划（GB/T 2260）、信用代码")
     codes = p.add_subparsers(dest="codes_command", required=True, parser_class=_Parser)
     load = codes.add_parser("load", help="从文件载入完整的行业代码表（CSV/XLSX，列：代码、名称、上级）")
     load.add_argument("table", choices=["industries"])

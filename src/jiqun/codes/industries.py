@@ -236,8 +236,10 @@ def _parse_rows(rows: list[tuple[int, dict[str, str]]], cols: dict[str, str],
     return [_with_builtin_english(i, builtin) for i in items.values()]
 
 
-def _parse_row(row_number: int, row: dict[str, str], cols: dict[str, str], name: str,
-               sections: dict[str, str], items: dict[str, Industry]) -> tuple[Industry | None, Problem | None]:
+def _parse_row(
+    row_number: int, row: dict[str, str], cols: dict[str, str], name: str,
+    sections: dict[str, str], items: dict[str, Industry],
+) -> tuple[Industry | None, Problem | None]:
     code = _normalise(_strip_float(row[cols["code"]]))
     label = row[cols["name"]].strip()
     where = {"file": name, "row": row_number}

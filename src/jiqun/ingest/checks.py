@@ -12,6 +12,7 @@ from jiqun.ingest.columns import Env, parse_column
 from jiqun.ingest.table import ROW, Table
 
 MONEY_FIELDS_IN_CURRENCY = {"exports"}
+Checked = tuple[pl.DataFrame, list[Problem]]
 
 
 @dataclass
@@ -42,7 +43,7 @@ def typed_frame(table: Table, env: Env) -> tuple[pl.DataFrame, list[Problem]]:
     return frame, problems
 
 
-def check_rows(table: Table, frame: pl.DataFrame, ctx: Context) -> tuple[pl.DataFrame, list[Problem]]:
+def check_rows(table: Table, frame: pl.DataFrame, ctx: Context) -> Checked:
     """Row, file and registry checks; returns the frame completed for writing and problems."""
     frame = _apply_implications(table, frame)
     problems = _overflow(table) + _required(table, frame) + _ceilings(table, frame)
@@ -127,7 +128,7 @@ def _non_null_keys(table: Table) -> list[str]:
     return [k for k in table.kind.key if k in table.kind.fields and table.kind.fields[k].required]
 
 
-def _no_checks(table: Table, frame: pl.DataFrame, ctx: Context) -> tuple[pl.DataFrame, list[Problem]]:
+def _no_checks(table: Table, frame: pl.DataFrame, ctx: Context) -> Checked:
     return frame, []
 
 
@@ -142,7 +143,7 @@ def _unknown_enterprises(table: Table, frame: pl.DataFrame, ctx: Context,
             for r, code in rows.iter_rows() if not ctx.knows(code)]
 
 
-def _enterprise_year_checks(table: Table, frame: pl.DataFrame, ctx: Context) -> tuple[pl.DataFrame, list[Problem]]:
+def _enterprise_year_checks(table: Table, frame: pl.DataFrame, ctx: Context) -> Checked:
     problems = _unknown_enterprises(table, frame, ctx)
     problems += _currency_checks(table, frame)
     frame = _export_currency(frame)
@@ -186,7 +187,7 @@ def _plausibility(table: Table, frame: pl.DataFrame) -> list[Problem]:
                         "研发费用高于营业收入，请核对", severity="warning") for r, v in odd.iter_rows()]
 
 
-def _enterprise_checks(table: Table, frame: pl.DataFrame, ctx: Context) -> tuple[pl.DataFrame, list[Problem]]:
+def _enterprise_checks(table: Table, frame: pl.DataFrame, ctx: Context) -> Checked:
     if not {"founded", "closed"} <= set(frame.columns):
         return frame, []
     bad = frame.filter(pl.col("closed") < pl.col("founded")).select(ROW, "closed")
@@ -194,7 +195,7 @@ def _enterprise_checks(table: Table, frame: pl.DataFrame, ctx: Context) -> tuple
                                "不早于成立日期") for r, v in bad.iter_rows()]
 
 
-def _brand_checks(table: Table, frame: pl.DataFrame, ctx: Context) -> tuple[pl.DataFrame, list[Problem]]:
+def _brand_checks(table: Table, frame: pl.DataFrame, ctx: Context) -> Checked:
     return frame, _unknown_enterprises(table, frame, ctx)
 
 
@@ -207,7 +208,7 @@ def party_key(uscc: str | None, name: str | None, region: str | None) -> str | N
     return None
 
 
-def _supply_checks(table: Table, frame: pl.DataFrame, ctx: Context) -> tuple[pl.DataFrame, list[Problem]]:
+def _supply_checks(table: Table, frame: pl.DataFrame, ctx: Context) -> Checked:
     problems = []
     for side, zh in (("supplier", "供货方"), ("buyer", "采购方")):
         cols = [f"{side}_uscc", f"{side}_name", f"{side}_region"]

@@ -26,6 +26,8 @@ from jiqun.ingest.schema import ColumnMatch, FieldSpec
 from jiqun.ingest.table import ROW, Table
 
 MAX_FAST_INT_DIGITS = 9
+PROVISIONAL_WARNING = ("该小类/中类代码未载入完整行业表，已按所属大类接受并标记；"
+                       "可用 jiqun codes load industries 载入完整表")
 _BLANKS = sorted(parse.BLANK_TOKENS)
 
 
@@ -151,7 +153,7 @@ def _cents(amount: object) -> int:
     return int(amount * 100)  # type: ignore[operator]
 
 
-def _money(table: Table, col: ColumnMatch, env: Env) -> Parsed:  # noqa: ARG001
+def _money(table: Table, col: ColumnMatch, env: Env) -> Parsed:
     text = _texts(table, col)
     unit = col.unit
     fast, mask = _fast_decimal(text, unit.exponent) if unit else (None, None)
@@ -255,7 +257,7 @@ def _industry(table: Table, col: ColumnMatch, env: Env) -> Parsed:
                                     "GB/T 4754-2017 行业代码（2–4 位数字），如 3051"))
         warning = None
         if result.status == "provisional":
-            warning = "该小类/中类代码未载入完整行业表，已按所属大类接受并标记；可用 jiqun codes load industries 载入完整表"
+            warning = PROVISIONAL_WARNING
         return Outcome(result.code, warning=warning)
 
     outcomes, problems = _scalar(table, col, text, one)
@@ -288,7 +290,8 @@ def _date(table: Table, col: ColumnMatch, env: Env) -> Parsed:
     def one(value: str) -> str:
         day = parse.parse_date(value)
         if not date(1900, 1, 1) <= day <= env.today:
-            raise parse.ParseError(f"日期 {day.isoformat()} 不在合理范围内", f"1900-01-01 至 {env.today.isoformat()}")
+            raise parse.ParseError(f"日期 {day.isoformat()} 不在合理范围内",
+                                   f"1900-01-01 至 {env.today.isoformat()}")
         return day.isoformat()
 
     outcomes, problems = _scalar(table, col, text, _guard(one))

@@ -122,8 +122,7 @@ def _export_column(spec: FieldSpec, values: pl.Series, lang: str) -> pl.Series:
 def _scaled(value: Decimal | None, exponent: int) -> str | None:
     if value is None:
         return None
-    text = format(value.scaleb(-exponent).normalize(), "f")
-    return text
+    return format(value.scaleb(-exponent).normalize(), "f")
 
 
 def _write_xlsx(out: Path, frames: list[tuple[KindSpec, pl.DataFrame, list[FieldSpec]]],

@@ -504,8 +504,8 @@ def find_unit(text: str) -> Unit | None:
     Parameters
     ----------
     text
-        A unit alone, e.g. ``'万元'``, ``'（万元）'`` is *not* a unit (brackets are the header
-        parser's job), ``'10K Yuan'``, ``'万 元'``.
+        A unit alone, e.g. ``'万元'``, ``'10K Yuan'``, ``'万 元'``, ``'ＵＳＤ'``. Brackets are not
+        stripped (``'(万元)'`` gives ``None``); that is :func:`split_header_unit`'s job.
 
     Returns
     -------

@@ -66,7 +66,7 @@ def read_file(path: Path, sheet: str | None = None) -> list[RawSheet]:
 
 
 def _refuse_disguised_workbook(data: bytes, name: str) -> None:
-    if data.startswith(_ZIP_MAGIC) or data.startswith(_OLE_MAGIC):
+    if data.startswith((_ZIP_MAGIC, _OLE_MAGIC)):
         raise InputError.single(
             "这是一个 Excel 工作簿，但扩展名是 .csv；请把扩展名改为 .xlsx（或 .xls）后再导入",
             file=name, expected=ACCEPTED,

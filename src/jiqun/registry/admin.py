@@ -46,7 +46,7 @@ class EnterpriseAdmin(admin.ModelAdmin):
     list_filter = ("size_class", "ownership", "above_size", "specialised", "high_tech", "listed")
     search_fields = ("uscc", "name", "region__name", "industry__name_zh")
     raw_id_fields = ("region", "industry", "park")
-    inlines = [EnterpriseYearInline, BrandInline]
+    inlines = (EnterpriseYearInline, BrandInline)
 
 
 @admin.register(m.EnterpriseYear)
@@ -84,7 +84,7 @@ class ServiceProviderAdmin(admin.ModelAdmin):
 @admin.register(m.ImportRun)
 class ImportRunAdmin(admin.ModelAdmin):
     list_display = ("started", "files", "rows_read", "inserted", "updated", "unchanged", "skipped")
-    readonly_fields = [f.name for f in m.ImportRun._meta.fields]
+    readonly_fields = tuple(f.name for f in m.ImportRun._meta.fields)
 
     def has_add_permission(self, request) -> bool:
         return False

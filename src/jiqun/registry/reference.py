@@ -31,7 +31,7 @@ def sync_regions(book: RegionCodebook | None = None) -> int:
 def sync_industries(book: IndustryCodebook | None = None) -> int:
     """Copy every industry of ``book`` into the registry, replacing provisional rows."""
     book = book or active_codebook()
-    existing = {code: prov for code, prov in Industry.objects.values_list("code", "provisional")}
+    existing = dict(Industry.objects.values_list("code", "provisional"))
     changed = 0
     for level in (1, 2, 3, 4):
         for item in book.at_level(level):

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from jiqun.errors import ConfigError
 
-SECRET_FILE = "secret_key"
+SECRET_FILE = "secret_key"  # noqa: S105 - a file name, not a secret
 _PLACEHOLDERS = {"", "changeme", "change-me", "secret", "django-insecure"}
 
 
