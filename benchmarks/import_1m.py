@@ -58,12 +58,12 @@ def make_inputs(rows: int) -> tuple[Path, Path]:
 
 
 def child_jiqun(home: Path, ents: Path, facts: Path) -> dict[str, float]:
-    os.environ["JIQUN_HOME"] = str(home)
-    from jiqun.ingest.importer import import_files
     from jiqun.site.bootstrap import configure, migrate
 
     configure(home)
     migrate()
+    from jiqun.ingest.importer import import_files
+
     import_files([ents])
     start = time.perf_counter()
     result = import_files([facts])

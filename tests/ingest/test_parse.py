@@ -34,8 +34,12 @@ from jiqun.ingest.parse import (
 
 CENT = Decimal("0.01")
 EXCEL_EPOCH = date(1899, 12, 30)
-MONEY_UNITS = sorted({u for u in UNITS.values() if u.currency}, key=lambda u: (u.currency, u.exponent))
-HEADER_BRACKETS = [("(", ")"), ("（", "）"), ("[", "]"), ("【", "】"), ("（单位：", "）"), ("/", ""), (" ", "")]
+MONEY_UNITS = sorted(
+    {u for u in UNITS.values() if u.currency}, key=lambda u: (u.currency, u.exponent)
+)
+HEADER_BRACKETS = [
+    ("(", ")"), ("（", "）"), ("[", "]"), ("【", "】"), ("（单位：", "）"), ("/", ""), (" ", ""),
+]
 
 
 def unit(spelling: str | None) -> Unit | None:
@@ -197,7 +201,8 @@ def test_unit_keys_are_normalised_and_hectares_absent() -> None:
     assert find_unit("公顷") is None
     assert find_unit("公斤") is None
     assert UNITS["万吨标准煤"].base == UNITS["tce"].base == "吨标准煤"
-    assert UNITS["万元"].base == "元" and UNITS["万美元"].base == "美元"
+    assert UNITS["万元"].base == "元"
+    assert UNITS["万美元"].base == "美元"
 
 
 @pytest.mark.parametrize(
@@ -665,7 +670,8 @@ def test_clean_cell_idempotent(text: str) -> None:
     once = clean_cell(text)
     assert clean_cell(once) == once
     if once is not None:
-        assert once == once.strip() and "  " not in once
+        assert once == once.strip()
+        assert "  " not in once
 
 
 @settings(deadline=None)
@@ -673,7 +679,8 @@ def test_clean_cell_idempotent(text: str) -> None:
 def test_clean_cell_floats_are_exact(value: float) -> None:
     text = clean_cell(value)
     assert text is not None
-    assert "e" not in text.lower() and not text.endswith(".0")
+    assert "e" not in text.lower()
+    assert not text.endswith(".0")
     assert float(text) == value
 
 
@@ -699,11 +706,14 @@ PARSERS = [
 @settings(deadline=None, max_examples=300)
 @given(text=st.one_of(st.text(), NUMBERISH))
 def test_parsers_raise_only_parse_error(text: str) -> None:
+    errors = []
     for parser in PARSERS:
         try:
             parser(text)
         except ParseError as error:
-            assert error.message and error.expected
+            errors.append(error)
+    assert all(error.message for error in errors)
+    assert all(error.expected for error in errors)
     assert isinstance(fast_plain_decimal(text), bool)
     clean_cell(text)
     find_unit(text)

@@ -136,11 +136,12 @@ def _unknown_enterprises(table: Table, frame: pl.DataFrame, ctx: Context,
                          column: str = "uscc") -> list[Problem]:
     if column not in frame.columns:
         return []
-    rows = frame.select(ROW, column).drop_nulls()
+    known = pl.Series(sorted(ctx.registry_usccs | ctx.batch_usccs), dtype=pl.String)
+    rows = frame.select(ROW, column).drop_nulls().filter(~pl.col(column).is_in(known.implode()))
     return [row_problem(table, r, table.header_of(column), code,
                         "登记库中没有这家企业（企业名录里也没有）",
                         "先导入企业名录，或与年度数据放在同一次导入中")
-            for r, code in rows.iter_rows() if not ctx.knows(code)]
+            for r, code in rows.iter_rows()]
 
 
 def _enterprise_year_checks(table: Table, frame: pl.DataFrame, ctx: Context) -> Checked:

@@ -19,7 +19,7 @@ import polars as pl
 
 from jiqun.codes.industries import IndustryCodebook
 from jiqun.codes.regions import check_region
-from jiqun.codes.uscc import check_uscc
+from jiqun.codes.uscc import check_uscc, uscc_all_clear
 from jiqun.errors import Problem
 from jiqun.ingest import parse
 from jiqun.ingest.schema import ColumnMatch, FieldSpec
@@ -138,15 +138,17 @@ def _texts(table: Table, col: ColumnMatch) -> pl.Series:
 
 
 def _fast_decimal(text: pl.Series, exponent: int) -> tuple[pl.Series, pl.Series]:
-    """Plain decimals as integer hundredths of the base unit, exactly; and the fast-path mask."""
+    """Plain decimals as integer hundredths of the base unit, exactly; and the fast-path mask.
+
+    Only cells with at most ``exponent + 2`` decimals take this path, so the Decimal cast
+    never rounds.
+    """
     places = exponent + 2
     pattern = rf"^[0-9]{{1,{MAX_FAST_INT_DIGITS}}}(\.[0-9]{{1,{places}}})?$"
     mask = text.str.contains(pattern).fill_null(False)
-    parts = null_where(text, ~mask).str.split_exact(".", 1).struct
-    whole = parts.field("field_0").cast(pl.Int64)
-    frac = parts.field("field_1").fill_null("").str.pad_end(places, "0")
-    frac = frac.cast(pl.Int64)
-    return whole * 10**places + frac, mask
+    exact = null_where(text, ~mask).cast(pl.Decimal(38, places), strict=False)
+    scaled = pl.select((pl.lit(exact) * 10**places).cast(pl.Int64)).to_series()
+    return scaled, mask
 
 
 def _cents(amount: object) -> int:
@@ -221,6 +223,9 @@ def _checked_year(value: str, today: date) -> int:
 
 def _uscc(table: Table, col: ColumnMatch, env: Env) -> Parsed:
     text = _texts(table, col)
+    distinct = text.drop_nulls().unique()
+    clean = uscc_all_clear(distinct)
+    outcomes = {v: Outcome(v) for v in clean.to_list()}
 
     def one(value: str) -> Outcome:
         result = check_uscc(value)
@@ -229,7 +234,9 @@ def _uscc(table: Table, col: ColumnMatch, env: Env) -> Parsed:
                                     "18 位统一社会信用代码（GB 32100-2015），校验位正确"))
         return Outcome(result.code, warning=result.warning)
 
-    outcomes, problems = _scalar(table, col, text, one)
+    rest = null_where(text, text.is_in(clean.implode()))
+    more, problems = _scalar(table, col, rest, one)
+    outcomes.update(more)
     return Parsed(_map(text, outcomes, pl.String), problems, {})
 
 

@@ -32,6 +32,8 @@ from jiqun.ingest.table import ROW, Table, recognise
 from jiqun.registry import reference
 from jiqun.registry.models import Enterprise, ImportRun
 
+BULK_LOOKUP = 5000
+
 
 @dataclass
 class TableResult:
@@ -157,11 +159,14 @@ def _check_all(tables: list[Table], today: date, skip_invalid: bool) -> list[_Ch
 
 
 def _registry_usccs(tables: list[Table]) -> set[str]:
+    """USCCs the batch refers to that the registry already holds."""
     wanted: set[str] = set()
     for t in tables:
         for name in ("uscc", "supplier_uscc", "buyer_uscc"):
             if name in t.cells.columns and t.kind.name != "enterprises":
-                wanted |= {v.strip().upper() for v in t.cells[name].drop_nulls().to_list()}
+                wanted |= set(t.cells[name].drop_nulls().str.strip_chars().str.to_uppercase().to_list())
+    if len(wanted) > BULK_LOOKUP:  # one scan beats thousands of IN (...) queries
+        return wanted & set(Enterprise.objects.values_list("uscc", flat=True))
     found: set[str] = set()
     values = sorted(wanted)
     for i in range(0, len(values), 900):

@@ -10,8 +10,10 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+
+import polars as pl
 
 from jiqun.errors import InputError
 from jiqun.ingest.parse import clean_cell
@@ -28,18 +30,49 @@ csv.field_size_limit(10_000_000)
 
 @dataclass
 class RawSheet:
-    """The cells of one CSV file or one worksheet, as text (``None`` for an empty cell).
+    """The cells of one CSV file or one worksheet, as text (null for an empty cell).
 
-    ``rows[i]`` is spreadsheet row ``i + 1``; rows keep their length as read.
+    ``frame`` has one String column per spreadsheet column (``c0``, ``c1`` …) and one row per
+    spreadsheet row: frame row ``i`` is spreadsheet row ``i + 1``.
     """
 
     file: str
     sheet: str | None
-    rows: list[list[str | None]]
+    frame: pl.DataFrame
     encoding: str = ""
+    _rows: list[list[str | None]] | None = field(default=None, repr=False)
 
     def where(self) -> str:
         return f"{self.file}［{self.sheet}］" if self.sheet else self.file
+
+    @property
+    def height(self) -> int:
+        return self.frame.height
+
+    def row(self, index: int) -> list[str | None]:
+        """Cells of frame row ``index`` (0-based), trailing empty cells dropped."""
+        if not 0 <= index < self.frame.height:
+            return []
+        cells = list(self.frame.row(index))
+        while cells and cells[-1] is None:
+            cells.pop()
+        return cells
+
+    @property
+    def rows(self) -> list[list[str | None]]:
+        """Every row as a list (for small tables such as code lists)."""
+        if self._rows is None:
+            self._rows = [self.row(i) for i in range(self.frame.height)]
+        return self._rows
+
+
+def frame_from_rows(rows: list[list[str | None]]) -> pl.DataFrame:
+    """A String frame (``c0`` …) from ragged rows, padding short rows with nulls."""
+    width = max((len(r) for r in rows), default=0)
+    padded = [r if len(r) == width else [*r, *([None] * (width - len(r)))] for r in rows]
+    columns = list(zip(*padded, strict=True)) if padded else [()] * width
+    return pl.DataFrame({f"c{i}": pl.Series(values=list(col), dtype=pl.String)
+                         for i, col in enumerate(columns)}, height=len(rows) if width else 0)
 
 
 def read_file(path: Path, sheet: str | None = None) -> list[RawSheet]:
@@ -110,15 +143,33 @@ def _sniff_delimiter(text: str) -> str:
 
 def _read_csv(data: bytes, name: str) -> RawSheet:
     text, encoding = decode_text(data, name)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=_sniff_delimiter(text), strict=True)
+    delimiter = _sniff_delimiter(text)
+    frame = _fast_csv(text, encoding, data, delimiter)
+    if frame is None:
+        frame = frame_from_rows(_python_csv(text, delimiter, name))
+    return RawSheet(file=name, sheet=None, frame=frame, encoding=encoding)
+
+
+def _fast_csv(text: str, encoding: str, data: bytes, delimiter: str) -> pl.DataFrame | None:
+    """Polars' reader for well-formed files; None when it objects (the careful path explains)."""
+    raw = data if encoding == "utf-8" else text.encode("utf-8")
     try:
-        rows: list[list[str | None]] = [list(r) for r in reader]
+        frame = pl.read_csv(io.BytesIO(raw), has_header=False, infer_schema=False,
+                            separator=delimiter, quote_char='"', raise_if_empty=False)
+    except Exception:  # noqa: BLE001 - any objection sends the file to the careful reader
+        return None
+    return frame.rename({c: f"c{i}" for i, c in enumerate(frame.columns)})
+
+
+def _python_csv(text: str, delimiter: str, name: str) -> list[list[str | None]]:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        return [[c if c != "" else None for c in r] for r in reader]
     except csv.Error as exc:
         raise InputError.single(
             f"CSV 格式错误：{exc}", file=name, row=reader.line_num,
             expected="每个引号都成对闭合的 CSV",
         ) from exc
-    return RawSheet(file=name, sheet=None, rows=rows, encoding=encoding)
 
 
 def _read_workbook(path: Path, data: bytes, name: str, sheet: str | None) -> list[RawSheet]:
@@ -150,18 +201,16 @@ def _read_sheet(book: object, sheet: str, name: str) -> RawSheet:
     except Exception as exc:
         raise InputError.single(f"无法读取工作表：{exc}", file=name, column=sheet) from exc
     rows = [[clean_cell(v) for v in row] for row in cells]
-    return RawSheet(file=name, sheet=sheet, rows=rows)
+    return RawSheet(file=name, sheet=sheet, frame=frame_from_rows(rows))
 
 
 def _read_parquet(data: bytes, name: str) -> RawSheet:
-    import polars as pl
-
     try:
         frame = pl.read_parquet(io.BytesIO(data))
     except Exception as exc:
         raise InputError.single(f"无法读取 Parquet 文件：{exc}", file=name,
                                 expected="由 jiqun export 或其他工具写出的 Parquet 文件") from exc
     text = frame.select(pl.all().cast(pl.String))
-    rows: list[list[str | None]] = [list(frame.columns)]
-    rows += [list(r) for r in text.iter_rows()]
-    return RawSheet(file=name, sheet=None, rows=rows)
+    text.columns = [f"c{i}" for i in range(text.width)]
+    header = pl.DataFrame([pl.Series(f"c{i}", [c], pl.String) for i, c in enumerate(frame.columns)])
+    return RawSheet(file=name, sheet=None, frame=pl.concat([header, text]))

@@ -76,13 +76,13 @@ def _fill_rows_to_fix(
 
 def _append_sheet_rows(ws: object, sheet: RawSheet, header_row: int,
                        rows: dict[int, list[str]]) -> None:
-    header = sheet.rows[header_row - 1]
+    header = sheet.row(header_row - 1)
     ws.append(["原行号", *[c or "" for c in header], "问题说明"])  # type: ignore[attr-defined]
     for cell in ws[1]:  # type: ignore[index]
         cell.font = _BOLD
     width = len(header)
     for row_number in sorted(rows):
-        cells = sheet.rows[row_number - 1] if row_number - 1 < len(sheet.rows) else []
+        cells = sheet.row(row_number - 1)
         padded = [*(cells[:width]), *([None] * (width - len(cells)))]
         ws.append([row_number, *padded, "；".join(rows[row_number])])  # type: ignore[attr-defined]
         ws.cell(ws.max_row, width + 2).fill = _RED  # type: ignore[attr-defined]

@@ -46,11 +46,11 @@ class Table:
 
 def recognise(sheet: RawSheet, kind: str | None = None) -> Table:
     """Find the header row and the kind of ``sheet`` (or use ``kind``) and extract its columns."""
-    if not any(any(c and c.strip() for c in row) for row in sheet.rows):
+    if not _has_content(sheet.frame):
         raise InputError.single("文件或工作表中没有任何内容", file=sheet.where(),
                                 expected="第一行为表头、其后为数据行")
     header_index, spec = _find_header(sheet, kind)
-    headers = [_header_text(c) for c in sheet.rows[header_index]]
+    headers = [_header_text(c) for c in sheet.row(header_index)]
     columns = match_columns(spec.name, headers)
     problems = _header_problems(sheet, spec, header_index, headers, columns)
     if any(p.severity == "error" for p in problems):
@@ -70,8 +70,8 @@ def _find_header(sheet: RawSheet, kind: str | None) -> tuple[int, KindSpec]:
     schema = load_schema()
     candidates = [schema.kinds[kind]] if kind else schema.ordered()
     best: tuple[tuple[int, int], int, KindSpec] | None = None
-    for i, row in enumerate(sheet.rows[:HEADER_SEARCH_ROWS]):
-        headers = [_header_text(c) for c in row]
+    for i in range(min(HEADER_SEARCH_ROWS, sheet.height)):
+        headers = [_header_text(c) for c in sheet.row(i)]
         for spec in candidates:
             score = kind_score(spec.name, headers)
             complete = score[0] == len(spec.required())
@@ -89,12 +89,12 @@ def _no_header_error(
     """No complete header: name the missing columns of the closest kind, or say none matched."""
     if best is not None and best[0][1] >= 2:
         (_, _), index, closest = best
-        headers = [_header_text(c) for c in sheet.rows[index]]
+        headers = [_header_text(c) for c in sheet.row(index)]
         found = {m.field.name for m in match_columns(closest.name, headers)}
         problems = [_missing(sheet.where(), index + 1, f) for f in closest.required()
                     if f.name not in found]
         return InputError(f"{sheet.where()}：缺少“{closest.zh}”必需的列", problems)
-    first = [c for c in (sheet.rows[0] if sheet.rows else []) if c]
+    first = [c for c in sheet.row(0) if c]
     message = "未识别出表头：前 15 行中没有一个已知的列名"
     if kind:
         message += f"（已指定 --kind {kind}）"
@@ -138,9 +138,9 @@ def _duplicated_columns(where: str, row: int, columns: list[ColumnMatch]) -> lis
 
 
 def _second_header(sheet: RawSheet, spec: KindSpec, index: int) -> list[Problem]:
-    if index + 1 >= len(sheet.rows):
+    if index + 1 >= sheet.height:
         return []
-    nxt = [_header_text(c) for c in sheet.rows[index + 1]]
+    nxt = [_header_text(c) for c in sheet.row(index + 1)]
     if kind_score(spec.name, nxt)[1] < 2:
         return []
     return [Problem("表头下面又是一行表头（两行表头）；请合并为一行表头后再导入",
@@ -157,21 +157,27 @@ def _ignored_columns(
             for i, h in enumerate(headers) if i not in used and h and not is_report_column(h)]
 
 
+def _has_content(frame: pl.DataFrame) -> bool:
+    if frame.width == 0 or frame.height == 0:
+        return False
+    return bool(frame.select(pl.any_horizontal(_non_blank(c) for c in frame.columns).any()).item())
+
+
+def _non_blank(column: str) -> pl.Expr:
+    return pl.col(column).str.strip_chars().fill_null("") != ""
+
+
 def _extract(
     sheet: RawSheet, header_index: int, columns: list[ColumnMatch], width: int
 ) -> pl.DataFrame:
-    body = sheet.rows[header_index + 1:]
-    row_numbers = range(header_index + 2, header_index + 2 + len(body))
-    keep = [i for i, r in enumerate(body) if any(c not in (None, "") for c in r)]
-    data: dict[str, object] = {ROW: pl.Series(ROW, [row_numbers[i] for i in keep], pl.Int64)}
-    for col in columns:
-        j = col.index
-        values = [(body[i][j] if j < len(body[i]) else None) for i in keep]
-        data[col.field.name] = pl.Series(col.field.name, values, pl.String)
-    frame = pl.DataFrame(data)
-    overflow = [row_numbers[i] for i in keep if _overflows(body[i], width)]
-    return frame.with_columns(pl.col(ROW).is_in(overflow).alias("_overflow"))
-
-
-def _overflows(row: list[str | None], width: int) -> bool:
-    return len(row) > width and any(c not in (None, "") for c in row[width:])
+    """The matched columns of the data rows (blank rows dropped), with ``_row`` and ``_overflow``."""
+    body = sheet.frame.slice(header_index + 1).with_row_index(ROW, offset=header_index + 2)
+    data_columns = [c for c in sheet.frame.columns]
+    body = body.filter(pl.any_horizontal(_non_blank(c) for c in data_columns)) if data_columns else body
+    extra = data_columns[width:]
+    overflow = pl.any_horizontal(_non_blank(c) for c in extra) if extra else pl.lit(False)
+    return body.select(
+        pl.col(ROW).cast(pl.Int64),
+        *[pl.col(f"c{c.index}").alias(c.field.name) for c in columns],
+        overflow.alias("_overflow"),
+    )

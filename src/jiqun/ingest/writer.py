@@ -19,6 +19,7 @@ from django.db import connection
 from jiqun.registry import models as m
 
 FAULT_ENV = "JIQUN_TEST_KILL_AT_ROW"  # test hook: SIGKILL this process at the n-th written row
+BULK_LOOKUP = 5000
 CENTS = "cents"      # integer hundredths in the frame, yuan (or mu) in the database
 TEXT = "text"        # NOT NULL text column: blank is ''
 FLAG = "flag"        # NOT NULL boolean: blank is False
@@ -112,6 +113,8 @@ def write(kind: str, frame: pl.DataFrame, dry_run: bool = False) -> WriteResult:
     inserts, updates, unchanged = plan(kind, frame)
     if not dry_run:
         target = TARGETS[kind]
+        # Key order keeps the B-tree inserts local: several times faster on large batches.
+        inserts = inserts.sort([c.frame for c in target.key], nulls_last=True)
         _insert(target, _defaults(target, inserts))
         _update(target, updates)
     return WriteResult(inserted=inserts.height, updated=updates.height, unchanged=unchanged)
@@ -133,7 +136,10 @@ def _existing(target: Target, incoming: pl.DataFrame) -> pl.DataFrame:
     values = incoming[lead.frame].drop_nulls().unique().to_list()
     rows: list[tuple] = []
     with connection.cursor() as cursor:
-        for chunk in _chunks(values, 900):
+        if len(values) > BULK_LOOKUP:  # one scan beats thousands of IN (...) queries
+            cursor.execute(sql)
+            rows = cursor.fetchall()
+        for chunk in _chunks(values, 900) if len(values) <= BULK_LOOKUP else []:
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(f"{sql} WHERE {_q(lead.db)} IN ({marks})", chunk)
             rows += cursor.fetchall()
@@ -168,7 +174,8 @@ def _db_rows(target: Target, frame: pl.DataFrame, order: tuple[Column, ...]) -> 
     for c in order:
         col = pl.col(c.frame)
         exprs.append((col.cast(pl.Float64) / 100).alias(c.frame) if c.kind == CENTS else col)
-    return frame.select(exprs).rows()
+    columns = [s.to_list() for s in frame.select(exprs)]
+    return list(zip(*columns, strict=True))
 
 
 def _insert(target: Target, frame: pl.DataFrame) -> None:

@@ -138,8 +138,10 @@ class EnterpriseYear(models.Model):
         CNY = "CNY", _("yuan")
         USD = "USD", _("US dollar")
 
+    # No separate index: the unique (enterprise, year) index serves lookups by enterprise.
     enterprise = models.ForeignKey(
-        Enterprise, models.CASCADE, related_name="years", verbose_name=_("enterprise")
+        Enterprise, models.CASCADE, related_name="years", verbose_name=_("enterprise"),
+        db_index=False,
     )
     year = models.PositiveSmallIntegerField(_("year"))
     revenue = models.DecimalField(_("operating revenue (yuan)"), **MONEY)
