@@ -172,7 +172,7 @@ def _extract(
 ) -> pl.DataFrame:
     """The matched columns of the data rows (blank rows dropped), with ``_row`` and ``_overflow``."""
     body = sheet.frame.slice(header_index + 1).with_row_index(ROW, offset=header_index + 2)
-    data_columns = [c for c in sheet.frame.columns]
+    data_columns = list(sheet.frame.columns)
     body = body.filter(pl.any_horizontal(_non_blank(c) for c in data_columns)) if data_columns else body
     extra = data_columns[width:]
     overflow = pl.any_horizontal(_non_blank(c) for c in extra) if extra else pl.lit(False)

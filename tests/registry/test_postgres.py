@@ -1,0 +1,60 @@
+"""The same registry on PostgreSQL (``DATABASE_URL``): demo, re-import, round trip, bad file."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+import pytest
+
+pytestmark = [pytest.mark.postgres, pytest.mark.slow]
+
+
+@pytest.fixture
+def pg_database(pg_url: str) -> str:
+    """A fresh database on the throwaway server, dropped afterwards."""
+    import psycopg
+
+    name = f"jiqun_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    yield pg_url.rsplit("/", 1)[0] + f"/{name}"
+    with psycopg.connect(pg_url, autocommit=True) as conn:
+        conn.execute(f'DROP DATABASE "{name}" WITH (FORCE)')
+
+
+def jiqun(database_url: str, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "JIQUN_HOME": str(home), "DATABASE_URL": database_url}
+    return subprocess.run([sys.executable, "-m", "jiqun.cli", *args], env=env,
+                          capture_output=True, text=True, timeout=600, check=False)
+
+
+def test_registry_on_postgres(pg_database: str, tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    first = jiqun(pg_database, home, "demo", "--format", "json")
+    assert first.returncode == 0, first.stderr
+    counts = json.loads(first.stdout)["summary"]["counts"]
+    assert counts["enterprises"] == 16 and counts["enterprise_years"] == 48
+    assert not (home / "jiqun.sqlite3").exists()
+
+    again = json.loads(jiqun(pg_database, home, "demo", "--format", "json").stdout)
+    assert again["import"]["totals"]["inserted"] == 0
+    assert again["import"]["totals"]["updated"] == 0
+
+    out = tmp_path / "export.xlsx"
+    assert jiqun(pg_database, home, "export", "--out", str(out)).returncode == 0
+    back = jiqun(pg_database, home, "import", str(out), "--format", "json")
+    assert back.returncode == 0, back.stderr
+    totals = json.loads(back.stdout)["totals"]
+    assert totals["inserted"] == 0 and totals["updated"] == 0
+
+    bad = tmp_path / "bad.csv"
+    bad.write_text("统一社会信用代码,年份,营业收入(万元)\n91350200776049653A,2023,-1\n", encoding="utf-8")
+    refused = jiqun(pg_database, home, "import", str(bad))
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    after = json.loads(jiqun(pg_database, home, "summary", "--format", "json").stdout)
+    assert after["counts"] == counts
