@@ -42,6 +42,7 @@ def test_admin_pages_are_chinese_by_default_and_english_on_request(admin_client)
         assert page.status_code == 200, url
     zh = admin_client.get("/admin/registry/enterprise/").content.decode()
     assert "选择 企业 来修改" in zh and "登记库" in zh
+    assert 'name="language"' in zh  # the language switch
     admin_client.cookies["django_language"] = "en"
     en = admin_client.get("/admin/registry/enterprise/").content.decode()
     assert "Select enterprise to change" in en

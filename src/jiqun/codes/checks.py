@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from jiqun.codes.industries import check_industry
+from jiqun.codes.industries import IndustryCodebook, check_industry
 from jiqun.codes.regions import RegionCodebook, check_region
 from jiqun.codes.uscc import check_uscc, uscc_region
 
 
-def check_code(what: str, text: str) -> dict[str, object]:
-    """Check ``text`` as a ``uscc``, ``region`` or ``industry`` code; a JSON-ready verdict."""
-    checker = {"uscc": _uscc, "region": _region, "industry": _industry}[what]
+def check_code(what: str, text: str, industries: IndustryCodebook | None = None) -> dict[str, object]:
+    """Check ``text`` as a ``uscc``, ``region`` or ``industry`` code; a JSON-ready verdict.
+
+    ``industries`` is the codebook for industry codes (default: the shipped 门类 and 大类).
+    """
+    if what == "industry":
+        return {"input": text, **_industry(text, industries)}
+    checker = {"uscc": _uscc, "region": _region}[what]
     return {"input": text, **checker(text)}
 
 
@@ -31,7 +36,7 @@ def _region(text: str) -> dict[str, object]:
     return {"ok": True, "code": result.code, "message": path}
 
 
-def _industry(text: str) -> dict[str, object]:
-    result = check_industry(text)
+def _industry(text: str, book: IndustryCodebook | None) -> dict[str, object]:
+    result = check_industry(text, book)
     ok = result.status in {"known", "provisional"}
     return {"ok": ok, "code": result.code, "status": result.status, "message": result.message}

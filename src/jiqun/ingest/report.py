@@ -14,6 +14,7 @@ from collections import defaultdict
 from pathlib import Path
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 
 from jiqun.errors import Problem
@@ -53,8 +54,8 @@ def write_error_report(
 def _fill_problem_list(ws: object, problems: list[Problem]) -> None:
     ws.append(PROBLEM_HEADERS)  # type: ignore[attr-defined]
     for p in problems[:EXCEL_MAX_ROWS]:
-        ws.append([p.file, p.row, p.column, p.value, p.expected, p.message,  # type: ignore[attr-defined]
-                   "错误" if p.severity == "error" else "提醒"])
+        ws.append([_safe(v) for v in (p.file, p.row, p.column, p.value, p.expected,  # type: ignore[attr-defined]
+                                      p.message, "错误" if p.severity == "error" else "提醒")])
     for cell in ws[1]:  # type: ignore[index]
         cell.font = _BOLD
     ws.freeze_panes = "A2"  # type: ignore[attr-defined]
@@ -77,12 +78,18 @@ def _fill_rows_to_fix(
 def _append_sheet_rows(ws: object, sheet: RawSheet, header_row: int,
                        rows: dict[int, list[str]]) -> None:
     header = sheet.row(header_row - 1)
-    ws.append(["原行号", *[c or "" for c in header], "问题说明"])  # type: ignore[attr-defined]
+    ws.append(["原行号", *[_safe(c or "") for c in header], "问题说明"])  # type: ignore[attr-defined]
     for cell in ws[1]:  # type: ignore[index]
         cell.font = _BOLD
     width = len(header)
     for row_number in sorted(rows):
         cells = sheet.row(row_number - 1)
         padded = [*(cells[:width]), *([None] * (width - len(cells)))]
-        ws.append([row_number, *padded, "；".join(rows[row_number])])  # type: ignore[attr-defined]
+        ws.append([row_number, *[_safe(c) for c in padded],  # type: ignore[attr-defined]
+                   _safe("；".join(rows[row_number]))])
         ws.cell(ws.max_row, width + 2).fill = _RED  # type: ignore[attr-defined]
+
+
+def _safe(value: object) -> object:
+    """Text without the control characters that XLSX cannot hold (they come from broken files)."""
+    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", value) if isinstance(value, str) else value
