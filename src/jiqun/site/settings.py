@@ -25,13 +25,13 @@ SECRET_KEY = load_or_create_secret_key(DATA_DIR, os.environ.get("JIQUN_SECRET_KE
 ALLOWED_HOSTS = [h for h in os.environ.get("JIQUN_ALLOWED_HOSTS", "localhost,127.0.0.1").split(",") if h]
 
 INSTALLED_APPS = [
+    "jiqun.registry",  # first, so that its admin templates (the language switch) take precedence
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
-    "jiqun.registry",
 ]
 
 MIDDLEWARE = [
