@@ -158,3 +158,15 @@ def test_export_then_import_round_trips(registry: Path, tmp_path: Path, fmt: str
     assert result.totals()["inserted"] == 0
     assert result.totals()["updated"] == 0
     assert counts() == before
+
+
+def test_same_name_under_another_code_is_a_warning(registry: Path, tmp_path: Path) -> None:
+    import_files([enterprises_file(tmp_path)])
+    other = write_csv(tmp_path / "另一份.csv", [
+        ["统一社会信用代码", "企业名称", "区县代码", "行业代码"],
+        ["91350200MA31E12PXF", "甲示例公司", "321023", "3059"],
+    ])
+    result = import_files([other], dry_run=True)
+    warning = next(p for p in result.warnings if "同名企业" in p.message)
+    assert (warning.row, warning.value) == (2, "甲示例公司")
+    assert USCC_A in warning.message

@@ -22,6 +22,8 @@ class Context:
     today: date
     registry_usccs: set[str] = field(default_factory=set)
     batch_usccs: set[str] = field(default_factory=set)
+    # (county, name) -> USCC of enterprises already registered under a name the batch uses
+    registry_names: dict[tuple[str, str], str] = field(default_factory=dict)
 
     def knows(self, uscc: str) -> bool:
         return uscc in self.registry_usccs or uscc in self.batch_usccs
@@ -189,11 +191,27 @@ def _plausibility(table: Table, frame: pl.DataFrame) -> list[Problem]:
 
 
 def _enterprise_checks(table: Table, frame: pl.DataFrame, ctx: Context) -> Checked:
+    problems = _same_name_other_code(table, frame, ctx)
     if not {"founded", "closed"} <= set(frame.columns):
-        return frame, []
+        return frame, problems
     bad = frame.filter(pl.col("closed") < pl.col("founded")).select(ROW, "closed")
-    return frame, [row_problem(table, r, table.header_of("closed"), v, "注销日期早于成立日期",
-                               "不早于成立日期") for r, v in bad.iter_rows()]
+    return frame, problems + [row_problem(table, r, table.header_of("closed"), v, "注销日期早于成立日期",
+                                          "不早于成立日期") for r, v in bad.iter_rows()]
+
+
+def _same_name_other_code(table: Table, frame: pl.DataFrame, ctx: Context) -> list[Problem]:
+    """A warning when the registry holds the same name in the same county under another USCC."""
+    if not ctx.registry_names or not {"uscc", "name", "region"} <= set(frame.columns):
+        return []
+    problems = []
+    for row, uscc, name, region in frame.select(ROW, "uscc", "name", "region").iter_rows():
+        other = ctx.registry_names.get((region, name))
+        if other and other != uscc:
+            problems.append(row_problem(
+                table, row, table.header_of("name"), name,
+                f"登记库中同一区县已有同名企业，信用代码为 {other}；请确认不是同一家企业",
+                severity="warning"))
+    return problems
 
 
 def _brand_checks(table: Table, frame: pl.DataFrame, ctx: Context) -> Checked:

@@ -143,7 +143,8 @@ def _write_report(path: Path, problems: list[Problem], tables: list[Table]) -> P
 
 
 def _check_all(tables: list[Table], today: date, skip_invalid: bool) -> list[_Checked]:
-    ctx = Context(today=today, registry_usccs=_registry_usccs(tables))
+    ctx = Context(today=today, registry_usccs=_registry_usccs(tables),
+                  registry_names=_registry_names(tables))
     env = Env(today=today, industries=active_codebook())
     checked = []
     for table in tables:
@@ -172,6 +173,22 @@ def _registry_usccs(tables: list[Table]) -> set[str]:
     for i in range(0, len(values), 900):
         found |= set(Enterprise.objects.filter(uscc__in=values[i:i + 900])
                      .values_list("uscc", flat=True))
+    return found
+
+
+def _registry_names(tables: list[Table]) -> dict[tuple[str, str], str]:
+    """(county, name) → USCC for registered enterprises whose names the batch's lists use."""
+    names: set[str] = set()
+    for t in tables:
+        if t.kind.name == "enterprises" and "name" in t.cells.columns:
+            names |= set(t.cells["name"].drop_nulls().str.strip_chars().to_list())
+    rows = Enterprise.objects.values_list("region_id", "name", "uscc")
+    if len(names) > BULK_LOOKUP:
+        return {(r, n): u for r, n, u in rows if n in names}
+    found: dict[tuple[str, str], str] = {}
+    values = sorted(names)
+    for i in range(0, len(values), 900):
+        found |= {(r, n): u for r, n, u in rows.filter(name__in=values[i:i + 900])}
     return found
 
 
