@@ -15,10 +15,14 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from jiqun import __version__
 from jiqun.errors import InputError, JiqunError, Problem
 from jiqun.paths import ENV_HOME
+
+if TYPE_CHECKING:
+    from jiqun.ingest.importer import ImportResult
 
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 SHOWN_PROBLEMS = 20
@@ -159,12 +163,12 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _run_import(files: Sequence[Path], **options: object) -> object:
+def _run_import(files: Sequence[Path], kind: str | None, sheet: str | None, dry_run: bool,
+                skip_invalid: bool, report: Path | None) -> ImportResult:
     from jiqun.ingest.importer import import_files
 
-    return import_files(files, kind=options["kind"], sheet=options["sheet"],  # type: ignore[arg-type]
-                        dry_run=bool(options["dry_run"]), skip_invalid=bool(options["skip_invalid"]),
-                        report_path=options["report"])  # type: ignore[arg-type]
+    return import_files(files, kind=kind, sheet=sheet, dry_run=dry_run,
+                        skip_invalid=skip_invalid, report_path=report)
 
 
 def _cmd_import(args: argparse.Namespace) -> int:
@@ -252,27 +256,27 @@ def _print_json(value: object) -> None:
     print(json.dumps(value, ensure_ascii=False, indent=2, default=str))
 
 
-def _result_json(result: object) -> dict[str, object]:
+def _result_json(result: ImportResult) -> dict[str, object]:
     return {
-        "dry_run": result.dry_run,  # type: ignore[attr-defined]
-        "totals": result.totals(),  # type: ignore[attr-defined]
-        "tables": [t.__dict__ for t in result.tables],  # type: ignore[attr-defined]
-        "problems": [p.as_dict() for p in result.problems],  # type: ignore[attr-defined]
-        "report": str(result.report_path) if result.report_path else None,  # type: ignore[attr-defined]
+        "dry_run": result.dry_run,
+        "totals": result.totals(),
+        "tables": [t.__dict__ for t in result.tables],
+        "problems": [p.as_dict() for p in result.problems],
+        "report": str(result.report_path) if result.report_path else None,
     }
 
 
-def _print_import(result: object) -> None:
-    head = "【试运行，未写入】" if result.dry_run else ""  # type: ignore[attr-defined]
-    for t in result.tables:  # type: ignore[attr-defined]
+def _print_import(result: ImportResult) -> None:
+    head = "【试运行，未写入】" if result.dry_run else ""
+    for t in result.tables:
         skipped = f"，跳过 {len(t.skipped_rows)} 行" if t.skipped_rows else ""
         print(f"{head}{t.file}（{t.kind}）：{t.rows} 行，新增 {t.inserted}，更新 {t.updated}，"
               f"未变 {t.unchanged}{skipped}")
         if t.skipped_rows:
             print(f"  跳过的行：{_row_list(t.skipped_rows)}")
-    _print_problems(result.problems)  # type: ignore[attr-defined]
-    if result.report_path:  # type: ignore[attr-defined]
-        print(f"错误报告：{result.report_path}")  # type: ignore[attr-defined]
+    _print_problems(result.problems)
+    if result.report_path:
+        print(f"错误报告：{result.report_path}")
 
 
 def _row_list(rows: list[int], limit: int = 50) -> str:
@@ -280,31 +284,31 @@ def _row_list(rows: list[int], limit: int = 50) -> str:
     return text + (f" 等共 {len(rows)} 行" if len(rows) > limit else "")
 
 
-def _print_problems(problems: list[Problem], stream: object = None) -> None:
+def _print_problems(problems: list[Problem], stream: TextIO | None = None) -> None:
     """Errors one per line (the first 20), then warnings grouped by column and message."""
     out = stream or sys.stdout
     errors = [p for p in problems if p.severity == "error"]
     warnings = [p for p in problems if p.severity == "warning"]
     if errors:
-        print(f"错误 {len(errors)} 处：", file=out)  # type: ignore[arg-type]
+        print(f"错误 {len(errors)} 处：", file=out)
         for p in errors[:SHOWN_PROBLEMS]:
-            print(f"  {p.format()}", file=out)  # type: ignore[arg-type]
+            print(f"  {p.format()}", file=out)
         if len(errors) > SHOWN_PROBLEMS:
-            print(f"  …… 另有 {len(errors) - SHOWN_PROBLEMS} 处，按类别：", file=out)  # type: ignore[arg-type]
+            print(f"  …… 另有 {len(errors) - SHOWN_PROBLEMS} 处，按类别：", file=out)
             _print_groups(errors, out)
     if warnings:
-        print(f"提醒 {len(warnings)} 处：", file=out)  # type: ignore[arg-type]
+        print(f"提醒 {len(warnings)} 处：", file=out)
         _print_groups(warnings, out)
 
 
-def _print_groups(problems: list[Problem], out: object) -> None:
+def _print_groups(problems: list[Problem], out: TextIO) -> None:
     groups: dict[tuple[str, str, str], list[Problem]] = {}
     for p in problems:
         groups.setdefault((p.file, p.column, p.message), []).append(p)
     for (file, column, message), group in sorted(groups.items(), key=lambda g: -len(g[1]))[:15]:
         rows = _row_list([p.row for p in group if p.row is not None], limit=8)
         where = f"{file} [{column}]" if column else file
-        print(f"  {where} {message}（{len(group)} 处；行 {rows}）", file=out)  # type: ignore[arg-type]
+        print(f"  {where} {message}（{len(group)} 处；行 {rows}）", file=out)
 
 
 _SUMMARY_LABELS = {

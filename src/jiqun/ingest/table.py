@@ -10,6 +10,7 @@ from jiqun.errors import InputError, Problem
 from jiqun.ingest.readers import RawSheet
 from jiqun.ingest.schema import (
     ColumnMatch,
+    FieldSpec,
     KindSpec,
     is_report_column,
     kind_score,
@@ -118,11 +119,10 @@ def _header_problems(
     return problems
 
 
-def _missing(where: str, row: int, spec_field: object) -> Problem:
-    f = spec_field
-    names = "、".join(dict.fromkeys([f.zh, *f.aliases[:3]]))  # type: ignore[attr-defined]
-    return Problem(f"缺少必需的列“{f.zh}”", file=where, row=row,  # type: ignore[attr-defined]
-                   column=f.zh, expected=f"表头中应有一列名为：{names}")  # type: ignore[attr-defined]
+def _missing(where: str, row: int, spec: FieldSpec) -> Problem:
+    names = "、".join(dict.fromkeys([spec.zh, *spec.aliases[:3]]))
+    return Problem(f"缺少必需的列“{spec.zh}”", file=where, row=row, column=spec.zh,
+                   expected=f"表头中应有一列名为：{names}")
 
 
 def _duplicated_columns(where: str, row: int, columns: list[ColumnMatch]) -> list[Problem]:

@@ -8,7 +8,6 @@ code a batch of rows refers to exists, adding provisional industries and new par
 from __future__ import annotations
 
 import polars as pl
-from django.db import connection
 
 from jiqun.codes.industries import IndustryCodebook, active_codebook, provisional_industry
 from jiqun.codes.regions import RegionCodebook
@@ -119,12 +118,14 @@ def _resolve_parks(frame: pl.DataFrame, dry_run: bool) -> pl.DataFrame:
 
 
 def _resolve_parties(frame: pl.DataFrame) -> pl.DataFrame:
-    usccs = _codes(frame, ("supplier_uscc", "buyer_uscc"))
-    known = set(Enterprise.objects.filter(uscc__in=usccs).values_list("uscc", flat=True)) \
-        if usccs and connection.vendor else set()
+    """Link each party given by USCC to the registry enterprise, when the registry holds it."""
+    usccs = sorted(_codes(frame, ("supplier_uscc", "buyer_uscc")))
+    known: set[str] = set()
+    for i in range(0, len(usccs), 900):
+        known |= set(Enterprise.objects.filter(uscc__in=usccs[i:i + 900]).values_list("uscc", flat=True))
+    registered = pl.Series(sorted(known), dtype=pl.String).implode()
     return frame.with_columns(
-        pl.col("supplier_uscc").replace_strict({u: u for u in known}, default=None,
-                                               return_dtype=pl.String).alias("supplier_id"),
-        pl.col("buyer_uscc").replace_strict({u: u for u in known}, default=None,
-                                            return_dtype=pl.String).alias("buyer_id"),
+        pl.when(pl.col(f"{side}_uscc").is_in(registered)).then(pl.col(f"{side}_uscc"))
+        .otherwise(None).alias(f"{side}_id")
+        for side in ("supplier", "buyer")
     )
