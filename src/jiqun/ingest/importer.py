@@ -105,8 +105,10 @@ def import_files(
     errors = [p for p in problems if p.severity == "error"]
     report = report_path or _default_report(paths[0])
     if errors and not skip_invalid:
-        _write_report(report, problems, tables)
-        raise InputError(f"发现 {len(errors)} 处错误，未导入任何数据；错误报告：{report}", problems)
+        written = _write_report(report, problems, tables)
+        where = (f"错误报告：{written}" if written
+                 else f"（无法写入错误报告 {report}，可用 --report 指定路径）")
+        raise InputError(f"发现 {len(errors)} 处错误，未导入任何数据；{where}", problems)
     results = _write_all(checked, paths, dry_run, skip_invalid)
     result = ImportResult(results, problems, dry_run)
     if errors:
