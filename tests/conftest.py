@@ -49,7 +49,8 @@ def django_db() -> Path:
     return Path(_SESSION_HOME)
 
 
-REGISTRY_TABLES = ["SupplyLink", "Brand", "EnterpriseYear", "Enterprise", "ServiceProvider",
+REGISTRY_TABLES = ["SupplyLink", "Brand", "EnterpriseYear", "EquipmentPurchase", "Enterprise",
+                   "ServiceProvider", "CountyFinance", "KeyProject", "ClusterTarget", "Complaint",
                    "Park", "ImportRun"]
 
 

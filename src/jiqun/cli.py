@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
 SHOWN_PROBLEMS = 20
 KIND_CHOICES = ["parks", "enterprises", "enterprise_years", "brands", "supply_links",
-                "service_providers"]
+                "service_providers", "county_finance", "key_projects", "cluster_targets",
+                "equipment_purchases", "complaints"]
 
 
 class _Parser(argparse.ArgumentParser):

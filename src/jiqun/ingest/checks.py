@@ -214,7 +214,7 @@ def _same_name_other_code(table: Table, frame: pl.DataFrame, ctx: Context) -> li
     return problems
 
 
-def _brand_checks(table: Table, frame: pl.DataFrame, ctx: Context) -> Checked:
+def _known_enterprise_checks(table: Table, frame: pl.DataFrame, ctx: Context) -> Checked:
     return frame, _unknown_enterprises(table, frame, ctx)
 
 
@@ -246,8 +246,9 @@ def _supply_checks(table: Table, frame: pl.DataFrame, ctx: Context) -> Checked:
 
 
 _CHECKS = {
+    "equipment_purchases": _known_enterprise_checks,
     "enterprise_years": _enterprise_year_checks,
     "enterprises": _enterprise_checks,
-    "brands": _brand_checks,
+    "brands": _known_enterprise_checks,
     "supply_links": _supply_checks,
 }

@@ -34,6 +34,9 @@ def export_registry(out: Path, fmt: str, kinds: Iterable[str] | None = None,
     schema = load_schema()
     chosen = [schema.kinds[k] for k in kinds] if kinds else schema.ordered()
     frames = [(spec, *_export(spec, lang)) for spec in sorted(chosen, key=lambda s: s.order)]
+    frames = [f for f in frames if not f[1].is_empty()]  # an empty table is not a file to import
+    if not frames:
+        raise InputError.single("登记库中没有可导出的数据", column="--kind", expected="先导入数据")
     if fmt == "xlsx":
         return _write_xlsx(out, frames, lang)
     return [_write_one(out, spec, frame, fmt, lang) for spec, frame, _ in frames]
@@ -109,7 +112,8 @@ def _export_column(spec: FieldSpec, values: pl.Series, lang: str) -> pl.Series:
         return pl.Series(header, [_scaled(v, exponent) for v in values.to_list()], pl.String)
     if spec.type == "choice":
         mapping = {k: (v[0] if lang == "zh" and v else k) for k, v in spec.choices.items()}
-        return values.replace_strict(mapping, default=None, return_dtype=pl.String).alias(header)
+        return values.cast(pl.String).replace_strict(mapping, default=None,
+                                                     return_dtype=pl.String).alias(header)
     if spec.type == "bool":
         yes, no = ("是", "否") if lang == "zh" else ("yes", "no")
         return values.cast(pl.Boolean).replace_strict({True: yes, False: no}, default=None,

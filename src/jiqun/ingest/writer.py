@@ -77,6 +77,22 @@ TARGETS: dict[str, Target] = {
     "service_providers": Target(m.ServiceProvider, (
         _c("region", "region_id"), _c("name", kind=TEXT), _c("kind", kind=TEXT)), (
         _c("uscc", kind=TEXT), _c("public_platform", kind=FLAG), _c("description", kind=TEXT))),
+    "county_finance": Target(m.CountyFinance, (_c("region", "region_id"), _c("year")), (
+        _c("deposits", kind=CENTS), _c("loans", kind=CENTS))),
+    "key_projects": Target(m.KeyProject, (_c("region", "region_id"), _c("name", kind=TEXT)), (
+        _c("investors", kind=TEXT), _c("cluster", kind=TEXT), _c("industry", "industry_id"),
+        _c("stage", kind=TEXT), _c("planned_investment", kind=CENTS),
+        _c("completed_investment", kind=CENTS), _c("expected_output", kind=CENTS), _c("jobs"),
+        _c("land_mu", kind=CENTS), _c("start_year"), _c("description", kind=TEXT))),
+    "cluster_targets": Target(m.ClusterTarget, (
+        _c("region", "region_id"), _c("cluster", kind=TEXT), _c("target_year")), (
+        _c("target_output", kind=CENTS), _c("source", kind=TEXT))),
+    "equipment_purchases": Target(m.EquipmentPurchase, (
+        _c("uscc", "enterprise_id"), _c("year"), _c("item", kind=TEXT)), (
+        _c("kind", kind=TEXT), _c("amount", kind=CENTS), _c("shareable"))),
+    "complaints": Target(m.Complaint, (_c("code", kind=TEXT),), (
+        _c("region", "region_id"), _c("received"), _c("category", kind=TEXT),
+        _c("summary", kind=TEXT), _c("anonymous", kind=FLAG), _c("resolved"))),
 }
 
 

@@ -94,3 +94,39 @@ class ImportRunAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None) -> bool:
         return False
+
+
+@admin.register(m.CountyFinance)
+class CountyFinanceAdmin(admin.ModelAdmin):
+    list_display = ("region", "year", "deposits", "loans")
+    list_filter = ("year",)
+    raw_id_fields = ("region",)
+
+
+@admin.register(m.KeyProject)
+class KeyProjectAdmin(admin.ModelAdmin):
+    list_display = ("name", "region", "cluster", "stage", "planned_investment", "expected_output")
+    list_filter = ("stage",)
+    search_fields = ("name", "investors", "cluster")
+    raw_id_fields = ("region", "industry")
+
+
+@admin.register(m.ClusterTarget)
+class ClusterTargetAdmin(admin.ModelAdmin):
+    list_display = ("cluster", "region", "target_year", "target_output")
+    raw_id_fields = ("region",)
+
+
+@admin.register(m.EquipmentPurchase)
+class EquipmentPurchaseAdmin(admin.ModelAdmin):
+    list_display = ("item", "enterprise", "year", "kind", "amount", "shareable")
+    list_filter = ("kind", "year")
+    raw_id_fields = ("enterprise",)
+
+
+@admin.register(m.Complaint)
+class ComplaintAdmin(admin.ModelAdmin):
+    list_display = ("code", "region", "received", "category", "anonymous", "resolved")
+    list_filter = ("category", "anonymous")
+    search_fields = ("code", "summary")
+    raw_id_fields = ("region",)

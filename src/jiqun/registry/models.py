@@ -18,9 +18,9 @@ class Region(models.Model):
     """An administrative division (province, prefecture or county level)."""
 
     class Level(models.TextChoices):
-        PROVINCE = "province", _("province")
-        PREFECTURE = "prefecture", _("prefecture")
-        COUNTY = "county", _("county")
+        PROVINCE = "province", _("province level")
+        PREFECTURE = "prefecture", _("prefecture level")
+        COUNTY = "county", _("county level")
 
     code = models.CharField(_("division code"), max_length=6, primary_key=True)
     name = models.CharField(_("name"), max_length=64)
@@ -189,7 +189,7 @@ class Brand(models.Model):
         NATIONAL = "national", _("national")
         PROVINCIAL = "provincial", _("provincial")
         MUNICIPAL = "municipal", _("municipal")
-        COUNTY = "county", _("county")
+        COUNTY = "county", _("county level")
         INTERNATIONAL = "international", _("international")
 
     enterprise = models.ForeignKey(
@@ -313,3 +313,131 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.started:%Y-%m-%d %H:%M} {self.files}"
+
+
+class CountyFinance(models.Model):
+    """Year-end deposits and loans of the banks in a county (存贷款余额), in yuan."""
+
+    region = models.ForeignKey(Region, models.PROTECT, verbose_name=_("county"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    deposits = models.DecimalField(_("deposit balance (yuan)"), **MONEY)
+    loans = models.DecimalField(_("loan balance (yuan)"), **MONEY)
+
+    class Meta:
+        verbose_name = _("county finance")
+        verbose_name_plural = _("county finance")
+        constraints = [models.UniqueConstraint(fields=["region", "year"], name="county_finance_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.year}"
+
+
+class KeyProject(models.Model):
+    """A key project (重点项目) of a county, followed from signing to full production."""
+
+    class Stage(models.TextChoices):
+        SIGNED = "signed", _("signed")
+        STARTED = "started", _("construction started")
+        BUILDING = "building", _("under construction")
+        OPERATING = "operating", _("in production")
+        FULL = "full", _("at full capacity")
+
+    region = models.ForeignKey(Region, models.PROTECT, verbose_name=_("county"))
+    name = models.CharField(_("name"), max_length=200)
+    investors = models.CharField(_("investors"), max_length=300, blank=True)
+    cluster = models.CharField(_("cluster"), max_length=100, blank=True)
+    industry = models.ForeignKey(
+        Industry, models.PROTECT, null=True, blank=True, verbose_name=_("industry")
+    )
+    stage = models.CharField(_("stage"), max_length=16, choices=Stage.choices, blank=True)
+    planned_investment = models.DecimalField(_("planned investment (yuan)"), **MONEY)
+    completed_investment = models.DecimalField(_("completed investment (yuan)"), **MONEY)
+    expected_output = models.DecimalField(_("expected new output (yuan)"), **MONEY)
+    jobs = models.PositiveIntegerField(_("jobs"), null=True, blank=True)
+    land_mu = models.DecimalField(_("land (mu)"), **QUANTITY)
+    start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True)
+    description = models.CharField(_("description"), max_length=500, blank=True)
+
+    class Meta:
+        verbose_name = _("key project")
+        verbose_name_plural = _("key projects")
+        constraints = [models.UniqueConstraint(fields=["region", "name"], name="key_project_unique")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClusterTarget(models.Model):
+    """A cluster's output target in a plan, such as 产值突破100亿元 by the end of the plan."""
+
+    region = models.ForeignKey(Region, models.PROTECT, verbose_name=_("county"))
+    cluster = models.CharField(_("cluster"), max_length=100)
+    target_year = models.PositiveSmallIntegerField(_("target year"))
+    target_output = models.DecimalField(_("target output (yuan)"), **MONEY)
+    source = models.CharField(_("source"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("cluster target")
+        verbose_name_plural = _("cluster targets")
+        constraints = [models.UniqueConstraint(fields=["region", "cluster", "target_year"],
+                                               name="cluster_target_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.cluster} {self.target_year}"
+
+
+class EquipmentPurchase(models.Model):
+    """A mould or piece of equipment an enterprise bought (to find duplicated purchases)."""
+
+    class Kind(models.TextChoices):
+        MOULD = "mould", _("mould")
+        EQUIPMENT = "equipment", _("equipment")
+
+    enterprise = models.ForeignKey(
+        Enterprise, models.CASCADE, related_name="equipment", verbose_name=_("enterprise")
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    item = models.CharField(_("item"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    amount = models.DecimalField(_("amount (yuan)"), **MONEY)
+    shareable = models.BooleanField(_("could be shared"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("equipment purchase")
+        verbose_name_plural = _("equipment purchases")
+        constraints = [models.UniqueConstraint(fields=["enterprise", "year", "item"],
+                                               name="equipment_purchase_unique")]
+
+    def __str__(self) -> str:
+        return self.item
+
+
+class Complaint(models.Model):
+    """A business-environment complaint as counted for the registry (no complainant identity).
+
+    The complaint centre of the platform wave keeps the complainant's identity elsewhere,
+    protected; this table holds only what diagnosis needs: where, when, about what, resolved when.
+    """
+
+    class Category(models.TextChoices):
+        ENFORCEMENT = "enforcement", _("excessive enforcement or exaction")
+        APPROVAL = "approval", _("approvals and permits")
+        FEES = "fees", _("fees and charges")
+        SERVICE = "service", _("service attitude")
+        MARKET = "market", _("unfair competition")
+        OTHER = "other", _("other")
+
+    region = models.ForeignKey(Region, models.PROTECT, verbose_name=_("county"))
+    code = models.CharField(_("tracking code"), max_length=32, unique=True)
+    received = models.DateField(_("received"))
+    category = models.CharField(_("category"), max_length=16, choices=Category.choices)
+    summary = models.CharField(_("summary"), max_length=500, blank=True)
+    anonymous = models.BooleanField(_("anonymous"), default=False)
+    resolved = models.DateField(_("resolved"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+
+    def __str__(self) -> str:
+        return self.code
