@@ -158,8 +158,6 @@ def test_check_messages() -> None:
     assert "30A1" in check_industry("30A1").message
 
 
-@pytest.mark.xfail(strict=True, reason="src bug: IndustryCodebook._check_lettered checks only the first "
-                   "letter; a second letter hides a wrong section letter ('AC3051' is accepted as 3051)")
 @pytest.mark.parametrize("text", ["AC3051", "ZC3051", "CC"])
 def test_more_than_one_leading_letter_is_malformed(text: str) -> None:
     assert check_industry(text).status == "malformed"
@@ -291,8 +289,6 @@ def test_from_file_parent_that_does_not_exist(tmp_path: Path) -> None:
     assert "不存在" in problem.message
 
 
-@pytest.mark.xfail(strict=True, reason="src bug: industries._parse_rows builds the 上级代码不存在 problem "
-                   "without the row number")
 def test_from_file_parent_that_does_not_exist_names_the_row(tmp_path: Path) -> None:
     path = _write(tmp_path, "orphan.csv", "code,name,parent\n3051,技术玻璃制品制造,305\n")
     (problem,) = _problems(path)

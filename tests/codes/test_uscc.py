@@ -297,8 +297,6 @@ def test_authority_type_table_known_pairs() -> None:
         assert pair in PAIRS, pair
 
 
-@pytest.mark.xfail(strict=True, reason="src bug: AUTHORITY_TYPES lacks 13 (机构编制/中央编办直接管理机构编制"
-                   "的群众团体) and 39 (司法行政/其他) of GB 32100-2015 table 1")
 @pytest.mark.parametrize("pair", ["13", "39"])
 def test_authority_type_table_pairs_missing_in_src(pair: str) -> None:
     code = _finish(pair + "430582" + "MA31DKY8")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from jiqun.codes.industries import IndustryCodebook, check_industry
-from jiqun.codes.regions import RegionCodebook, check_region
+from jiqun.codes.regions import RegionCodebook, check_region, resolve_region
 from jiqun.codes.uscc import check_uscc, uscc_region
+from jiqun.errors import InputError
 
 
 def check_code(what: str, text: str, industries: IndustryCodebook | None = None) -> dict[str, object]:
@@ -14,7 +15,10 @@ def check_code(what: str, text: str, industries: IndustryCodebook | None = None)
     """
     if what == "industry":
         return {"input": text, **_industry(text, industries)}
-    checker = {"uscc": _uscc, "region": _region}[what]
+    if what not in {"uscc", "region"}:
+        raise InputError.single("不认识的代码类别", column="what", value=what,
+                                expected="uscc、region 或 industry")
+    checker = _uscc if what == "uscc" else _region
     return {"input": text, **checker(text)}
 
 
@@ -22,7 +26,7 @@ def _uscc(text: str) -> dict[str, object]:
     result = check_uscc(text)
     if not result.valid:
         return {"ok": False, "code": result.code, "message": f"无效：{result.error}"}
-    region = RegionCodebook.default().get(uscc_region(result.code))
+    region = RegionCodebook.default().get(resolve_region(uscc_region(result.code))[0])
     where = f"登记机关所在地 {region.code} {region.name}" if region else "登记机关区划代码不在代码表中"
     warning = f"；提醒：{result.warning}" if result.warning else ""
     return {"ok": True, "code": result.code, "message": f"有效，{where}{warning}"}
@@ -33,7 +37,8 @@ def _region(text: str) -> dict[str, object]:
     if result.status != "known":
         return {"ok": False, "code": result.code, "message": f"无效：{result.message}"}
     path = RegionCodebook.default().name_path(result.code)
-    return {"ok": True, "code": result.code, "message": path}
+    note = f"（{result.warning}）" if result.warning else ""
+    return {"ok": True, "code": result.code, "message": path + note}
 
 
 def _industry(text: str, book: IndustryCodebook | None) -> dict[str, object]:

@@ -139,6 +139,8 @@ class IndustryCodebook:
 
     def _check_lettered(self, code: str) -> IndustryCheck:
         letter, digits = code[0], code[1:]
+        if not digits.isdigit():
+            return IndustryCheck("malformed", code, f"“{code}”不是行业代码（门类字母后应为 2–4 位数字）")
         result = self.check(digits)
         section = self.section_of(digits)
         if result.status in {"known", "provisional"} and section and section.code != letter:
@@ -220,6 +222,7 @@ def _parse_rows(rows: list[tuple[int, dict[str, str]]], cols: dict[str, str],
     builtin = IndustryCodebook.builtin()
     sections = _sections(builtin)
     items: dict[str, Industry] = {}
+    row_of: dict[str, int] = {}
     problems: list[Problem] = []
     for row_number, row in rows:
         item, problem = _parse_row(row_number, row, cols, name, sections, items)
@@ -227,9 +230,11 @@ def _parse_rows(rows: list[tuple[int, dict[str, str]]], cols: dict[str, str],
             problems.append(problem)
         elif item:
             items[item.code] = item
+            row_of.setdefault(item.code, row_number)
     known = set(items) | {i.code for i in builtin}
-    problems += [Problem("上级代码不存在", file=name, column=cols["parent"] or cols["code"],
-                         value=i.parent, expected="表中或内置表中已有的上级代码")
+    problems += [Problem("上级代码不存在", file=name, row=row_of[i.code],
+                         column=cols["parent"] or cols["code"], value=i.parent,
+                         expected="表中或内置表中已有的上级代码")
                  for i in items.values() if i.parent and i.parent not in known]
     if problems:
         raise InputError(f"{name}：行业代码表有 {len(problems)} 处问题", problems)
@@ -247,6 +252,11 @@ def _parse_row(
     if level is None:
         return None, Problem("不是行业代码", column=cols["code"], value=code,
                              expected="门类字母 A–T 或 2–4 位数字（保留前导 0）", **where)
+    if not label:
+        return None, Problem("名称为空", column=cols["name"], value=code, expected="行业名称", **where)
+    if level == 2 and code not in sections:
+        return None, Problem("不是 GB/T 4754-2017 的大类", column=cols["code"], value=code,
+                             expected="01–97 中标准规定的大类", **where)
     parent = _normalise(_strip_float(row.get(cols["parent"], ""))) if cols["parent"] else ""
     wanted = expected_parent(code, sections)
     if cols["parent"] and level > 1 and parent != wanted and wanted is not None:

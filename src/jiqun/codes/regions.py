@@ -172,7 +172,7 @@ def check_region(text: str) -> RegionCheck:
     """Check a 6-digit division code or a 12-digit statistical code (town part kept)."""
     code = "".join(str(text).translate(_FULLWIDTH).split())
     if not code.isdigit() or len(code) not in (6, 9, 12):
-        return RegionCheck("malformed", code, f"“{code}”不是 6 位（或 12 位统计用）区划代码")
+        return RegionCheck("malformed", code, f"“{code}”不是 6 位区划代码（或 9/12 位统计用代码）")
     base, town = code[:6], code[6:].rstrip("0")
     current, note = resolve_region(base)
     book = RegionCodebook.default()

@@ -23,7 +23,7 @@ _ORG_VALUE = {c: (int(c) if c.isdigit() else ord(c) - 55) for c in "0123456789AB
 _CLEAN = re.compile(r"[0-9A-HJ-NPQRTUWXY]{18}")
 _FULLWIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 # GB 32100-2015 table 1: registration authority → organisation types it issues.
-AUTHORITY_TYPES = {"1": "129", "5": "1239", "9": "123", "Y": "1", "2": "19", "3": "12345",
+AUTHORITY_TYPES = {"1": "1239", "5": "1239", "9": "123", "Y": "1", "2": "19", "3": "123459",
                    "4": "19", "6": "129", "7": "129", "8": "19", "A": "19", "N": "1239"}
 
 
@@ -105,7 +105,7 @@ def uscc_all_clear(codes: pl.Series) -> pl.Series:
         & ((11 - org % 11) == _char_values(16, _ORG_CHECK))
         & pl.col("c").str.slice(0, 2).is_in(pairs)
     )
-    return frame.filter(ok)["c"]
+    return frame.filter(ok)["c"].alias(codes.name)
 
 
 _ORG_CHECK = {str(d): d for d in range(1, 10)} | {"X": 10, "0": 11}
