@@ -1,0 +1,1 @@
+"""The demo registry: a synthetic economy of four provinces with the seed clusters planted."""
