@@ -221,7 +221,7 @@ def _cmd_codes_load(args: argparse.Namespace) -> int:
 def _cmd_codes_check(args: argparse.Namespace) -> int:
     _setup(args)
     from jiqun.codes.checks import check_code
-    from jiqun.codes.industries import active_codebook
+    from jiqun.registry.reference import active_codebook
 
     book = active_codebook() if args.what == "industry" else None
     results = [check_code(args.what, v, industries=book) for v in args.values]

@@ -180,16 +180,6 @@ def check_industry(text: str, book: IndustryCodebook | None = None) -> IndustryC
     return book.check(text) if book is not None else _builtin_check(text)
 
 
-def active_codebook() -> IndustryCodebook:
-    """The builtin levels plus every non-provisional industry in the registry database."""
-    from django.apps import apps
-
-    model = apps.get_model("registry", "Industry")
-    loaded = [Industry(i.code, i.level, i.parent_id or "", i.name_zh, i.name_en)
-              for i in model.objects.filter(provisional=False)]
-    return IndustryCodebook.builtin().merged_with(IndustryCodebook(loaded))
-
-
 # --- reading a code table ------------------------------------------------------------------
 
 

@@ -21,7 +21,6 @@ import polars as pl
 from django.db import transaction
 from django.utils import timezone
 
-from jiqun.codes.industries import active_codebook
 from jiqun.errors import InputError, Problem
 from jiqun.ingest import writer
 from jiqun.ingest.checks import Context, check_rows, typed_frame
@@ -31,6 +30,7 @@ from jiqun.ingest.report import LIST_SHEET, write_error_report
 from jiqun.ingest.table import ROW, Table, recognise
 from jiqun.registry import reference
 from jiqun.registry.models import Enterprise, ImportRun
+from jiqun.registry.reference import active_codebook
 
 BULK_LOOKUP = 5000
 

@@ -9,9 +9,17 @@ from __future__ import annotations
 
 import polars as pl
 
-from jiqun.codes.industries import IndustryCodebook, active_codebook, provisional_industry
+from jiqun.codes.industries import Industry as IndustryCode
+from jiqun.codes.industries import IndustryCodebook, provisional_industry
 from jiqun.codes.regions import RegionCodebook
 from jiqun.registry.models import Enterprise, Industry, Park, Region
+
+
+def active_codebook() -> IndustryCodebook:
+    """The shipped 门类/大类 plus every industry loaded into the registry (not provisional ones)."""
+    loaded = [IndustryCode(i.code, i.level, i.parent_id or "", i.name_zh, i.name_en)
+              for i in Industry.objects.filter(provisional=False)]
+    return IndustryCodebook.builtin().merged_with(IndustryCodebook(loaded))
 
 
 def sync_regions(book: RegionCodebook | None = None) -> int:
