@@ -18,16 +18,23 @@ def jiqun(home: Path, *args: str, cwd: Path | None = None) -> subprocess.Complet
                           capture_output=True, text=True, timeout=300, check=False)
 
 
-def test_demo_imports_samples_and_prints_summary(tmp_path: Path) -> None:
-    done = jiqun(tmp_path / "home", "demo", "--format", "json")
+def test_import_samples_then_summary(tmp_path: Path) -> None:
+    from jiqun.samples import sample_files
+
+    files = [str(p) for p in sample_files()]
+    done = jiqun(tmp_path / "home", "import", *files, "--format", "json")
     assert done.returncode == 0, done.stderr
-    out = json.loads(done.stdout)
-    assert out["summary"]["counts"]["enterprises"] == 16
-    assert out["summary"]["counts"]["parks"] == 5
-    assert out["import"]["problems"] == [] or all(
-        p["severity"] == "warning" for p in out["import"]["problems"])
-    again = json.loads(jiqun(tmp_path / "home", "demo", "--format", "json").stdout)
-    assert again["import"]["totals"]["inserted"] == 0
+    assert json.loads(done.stdout)["totals"]["inserted"] > 0
+    summary = json.loads(jiqun(tmp_path / "home", "summary", "--format", "json").stdout)
+    assert summary["counts"]["enterprises"] == 16 and summary["counts"]["parks"] == 5
+    again = json.loads(jiqun(tmp_path / "home", "import", *files, "--format", "json").stdout)
+    assert again["totals"]["inserted"] == 0 and again["totals"]["updated"] == 0
+
+
+def test_demo_help_says_the_data_is_synthetic(tmp_path: Path) -> None:
+    done = jiqun(tmp_path / "home", "demo", "--help")
+    assert done.returncode == 0
+    assert "合成" in done.stdout and "--seed" in done.stdout
 
 
 def test_data_dir_option_beats_environment(tmp_path: Path) -> None:
