@@ -130,10 +130,6 @@ class _Industries:
     def manufacturing(self) -> np.ndarray:
         return self.section == "C"
 
-    @property
-    def industrial(self) -> np.ndarray:
-        return np.isin(self.section, ["B", "C", "D"])
-
 
 def _industries(params: dict[str, Any] | None = None) -> _Industries:
     """The industry arrays for ``params`` (default: the shipped YAML)."""
@@ -612,22 +608,28 @@ def _firm_brands(rng: np.random.Generator, firms: _Firms, n_industries: int,
 
 
 def _make_names(firms: _Firms, cty: _Counties, ind: _Industries, brands: np.ndarray,
-               ownership_names: list[str]) -> np.ndarray:
-    """Firm names: county short name + brand + trade word + 有限公司 (股份有限公司 if shareholding)."""
+                ownership_names: list[str], extra: str) -> np.ndarray:
+    """Firm names: county short name + brand + trade word + 有限公司 (股份有限公司 if shareholding).
+
+    Brands are distinct within a county and industry, so names are unique unless two different
+    concatenations happen to coincide; such a later duplicate gets a third brand character.
+    """
     share = ownership_names.index("shareholding")
     suffix = np.where(firms.ownership == share, "股份有限公司", "有限公司")
-    names = [f"{p}{b}{w}{s}" for p, b, w, s in
-             zip(cty.short[firms.county], brands, ind.word[firms.industry], suffix, strict=True)]
-    return _dedupe(np.array(names, dtype=object))
+    prefix, words = cty.short[firms.county], ind.word[firms.industry]
 
+    def build(brand: np.ndarray) -> np.ndarray:
+        return np.array([f"{p}{b}{w}{s}" for p, b, w, s in zip(prefix, brand, words, suffix, strict=True)],
+                        dtype=object)
 
-def _dedupe(names: np.ndarray) -> np.ndarray:
-    """Make names unique by inserting a numeral before the suffix of later duplicates."""
-    frame = pl.DataFrame({"name": names})
-    dup = frame.select(pl.int_range(pl.len()).over("name").alias("n"))["n"].to_numpy()
-    for i in np.flatnonzero(dup > 0):
-        stem, _, _ = names[i].rpartition("有限公司")
-        names[i] = f"{stem}{'一二三四五六七八九'[min(dup[i], 9) - 1]}有限公司"
+    names = build(brands)
+    repeat = pl.DataFrame({"name": names}).select(pl.int_range(pl.len()).over("name"))
+    repeat = repeat.to_series().to_numpy()
+    if repeat.any():
+        bumped = brands.copy()
+        for i in np.flatnonzero(repeat):
+            bumped[i] = bumped[i] + extra[min(int(repeat[i]), len(extra)) - 1]
+        names = np.where(repeat > 0, build(bumped), names)
     if len(set(names)) != len(names):
         raise ValueError("could not make firm names unique")
     return names
@@ -698,8 +700,9 @@ def _series(values: np.ndarray, dtype: type[pl.DataType]) -> pl.Series:
     return pl.Series(values.tolist(), dtype=dtype)
 
 
-def _enterprise_frame(firms: _Firms, cty: _Counties, ind: _Industries, panel: _Panel, identity: dict[str, Any],
-                      flags: dict[str, np.ndarray], params: dict[str, Any]) -> pl.DataFrame:
+def _enterprise_frame(firms: _Firms, cty: _Counties, ind: _Industries, panel: _Panel,
+                      identity: dict[str, Any], flags: dict[str, np.ndarray],
+                      params: dict[str, Any]) -> pl.DataFrame:
     idx = np.arange(len(firms))
     last = panel.last_col
     revenue_wan = panel.revenue_fen[idx, last] / FEN_PER_WAN
@@ -1024,7 +1027,7 @@ def generate_economy(seed: int, provinces: Sequence[str] = DEFAULT_PROVINCES, fi
     drawn, level = _draw_firms(rng, firms, cty, ind, year_list[-1], year_list[0], params)
     usccs = _make_usccs(rng, drawn, cty)
     brand = _firm_brands(rng, drawn, len(ind), params)
-    names = _make_names(drawn, cty, ind, brand, list(params["ownership"]))
+    names = _make_names(drawn, cty, ind, brand, list(params["ownership"]), params["names"]["brand_extra"])
     towns = _make_towns(rng, drawn, cty, params)
     panel = _build_panel(rng, drawn, ind, level, year_list, usccs, params)
     parks, firm_park = _parks(rng, drawn, cty, ind, params)
