@@ -92,3 +92,35 @@ print(json.dumps({{"tiers": tiers, "deposits": str(fin.deposits), "loans": str(f
     assert Decimal(got["moulds"]) == Decimal("5000000")
     assert got["projects"] == 10 and Decimal(got["invest"]) == Decimal("8700000000")
     assert got["targets"] == 3
+
+
+def registry_hash(db_path: Path) -> dict[str, str]:
+    """SHA-256 of every registry table's sorted rows (the import log without its timestamps)."""
+    import hashlib
+    import sqlite3
+
+    db = sqlite3.connect(db_path)
+    try:
+        tables = [r[0] for r in db.execute(
+            "SELECT name FROM sqlite_master WHERE type='table' AND name LIKE 'registry_%'")]
+        out = {}
+        for table in sorted(tables):
+            query = (f"SELECT files, rows_read, inserted FROM {table}" if table == "registry_importrun"
+                     else f"SELECT * FROM {table}")
+            rows = sorted(repr(r).replace(str(db_path.parent), "") for r in db.execute(query))
+            out[table] = hashlib.sha256("\n".join(rows).encode()).hexdigest()
+        return out
+    finally:
+        db.close()
+
+
+def test_two_builds_with_one_seed_give_identical_registries(tmp_path: Path) -> None:
+    hashes = []
+    for name in ("a", "b", "c"):
+        seed = "9" if name != "c" else "10"
+        done = jiqun(tmp_path / name, "demo", "--firms", "1500", "--seed", seed, "--format", "json",
+                     "--out", str(tmp_path / "out"))
+        assert done.returncode == 0, done.stderr[-2000:]
+        hashes.append(registry_hash(tmp_path / name / "demo" / "jiqun.sqlite3"))
+    assert hashes[0] == hashes[1]
+    assert hashes[0]["registry_enterprise"] != hashes[2]["registry_enterprise"]
