@@ -115,3 +115,14 @@ def test_same_seed_same_rows_different_seed_different_rows() -> None:
     for kind in a.tables:
         assert a.frame(kind).equals(b.frame(kind)), kind
     assert not a.frame("enterprises").equals(c.frame("enterprises"))
+
+
+def test_every_planted_industry_is_a_gbt4754_class(shared_data) -> None:  # type: ignore[no-untyped-def]
+    import csv
+
+    with (shared_data / "gbt4754-2017" / "gbt4754_2017.csv").open(encoding="utf-8") as handle:
+        classes = {r["code"] for r in csv.DictReader(handle) if r["level"] == "4"}
+    planted = plant_seed_clusters(np.random.default_rng(1), YEARS)
+    codes = set(planted.frame("enterprises")["industry"].to_list())
+    codes |= {c for c in planted.frame("key_projects")["industry"].to_list() if c}
+    assert codes <= classes, sorted(codes - classes)

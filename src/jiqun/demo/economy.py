@@ -54,7 +54,31 @@ _SUFFIXES = ("自治县", "林区", "新区", "区", "县", "市", "旗")
 
 @dataclass
 class DemoData:
-    """The background tables, in import-field names (money in fen, areas in 1/100 亩)."""
+    """The background tables, with the import field names of ``jiqun/ingest/columns.yaml``.
+
+    Attributes
+    ----------
+    parks
+        ``region, name, level, planned_area_mu_cmu, used_area_mu_cmu, main_industries``: one to
+        three parks per county (国家级/省级/市级), areas in 1/100 亩, used ≤ planned.
+    enterprises
+        ``uscc, name, region, town, industry, founded, closed, ownership, size_class, park,
+        above_size, specialised, high_tech, listed``: one row per firm; ``park`` names a park of
+        the firm's county or is null; ``above_size`` is null outside B, C, D.
+    enterprise_years
+        ``uscc, year, revenue_fen, industrial_output_fen, employees, exports_fen,
+        export_currency, rd_spending_fen, invention_patents, utility_patents, new_products,
+        tax_fen, total_assets_fen, liabilities_fen, energy_tce_c, land_mu_cmu``: one row per firm
+        and year alive. Money in fen (exports in US-dollar fen), energy in 1/100 tce, land in
+        1/100 亩; output and land only for manufacturing, energy only for B, C, D.
+    brands
+        ``uscc, kind, level, name, year``: trademarks, brand products, certifications, …
+    supply_links
+        ``supplier_uscc, buyer_uscc, product, amount_fen, year``: both ends registry firms
+        alive that year; unique per (supplier, buyer, product, year).
+    service_providers
+        ``region, name, kind, public_platform, description``: a few per county.
+    """
 
     parks: pl.DataFrame
     enterprises: pl.DataFrame
@@ -69,7 +93,14 @@ class DemoData:
 
 @cache
 def load_parameters() -> dict[str, Any]:
-    """The parameters of ``economy_data.yaml`` (cached; treat as read-only)."""
+    """The parameters of ``economy_data.yaml``.
+
+    Returns
+    -------
+    dict
+        The parsed YAML, checked for unique industry codes, name words and brand characters.
+        Cached: treat it as read-only.
+    """
     text = resources.files("jiqun.demo").joinpath("economy_data.yaml").read_text(encoding="utf-8")
     params = yaml.safe_load(text)
     _check_parameters(params)
@@ -219,7 +250,18 @@ def _counties(provinces: Sequence[str], params: dict[str, Any] | None = None) ->
 
 
 def short_name(name: str) -> str:
-    """A county's name without its suffix and ethnic designation (长阳土家族自治县 → 长阳)."""
+    """A county's name without its suffix and ethnic designation.
+
+    Parameters
+    ----------
+    name
+        The division's full name, e.g. ``长阳土家族自治县``.
+
+    Returns
+    -------
+    str
+        ``长阳``; names of two characters keep their suffix (``沛县``).
+    """
     for suffix in _SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix) + 1:
             stem = name[: -len(suffix)]
@@ -263,7 +305,21 @@ def _point(region: Region, book: RegionCodebook, offset: float) -> tuple[float, 
 
 
 def county_coordinates(codes: Sequence[str], provinces: Sequence[str] = DEFAULT_PROVINCES) -> np.ndarray:
-    """(longitude, latitude) of each code, as the generator uses them (shape n × 2)."""
+    """The points the generator uses for county codes.
+
+    Parameters
+    ----------
+    codes
+        County-level division codes of ``provinces``.
+    provinces
+        The provinces whose counties are looked up.
+
+    Returns
+    -------
+    numpy.ndarray
+        Shape ``(len(codes), 2)``: longitude and latitude of each county seat (for a county
+        without coordinates, its prefecture's point moved by a small code-derived offset).
+    """
     table = _counties(provinces)
     index = {c: i for i, c in enumerate(table.code)}
     rows = [index[c] for c in codes]
@@ -271,7 +327,18 @@ def county_coordinates(codes: Sequence[str], provinces: Sequence[str] = DEFAULT_
 
 
 def distance_km(lon1: np.ndarray, lat1: np.ndarray, lon2: np.ndarray, lat2: np.ndarray) -> np.ndarray:
-    """Great-circle distance (haversine), broadcasting."""
+    """Great-circle distance in km (haversine formula).
+
+    Parameters
+    ----------
+    lon1, lat1, lon2, lat2
+        Degrees; arrays broadcast against each other.
+
+    Returns
+    -------
+    numpy.ndarray
+        Distances in kilometres on a sphere of radius 6371 km.
+    """
     p1, p2 = np.radians(lat1), np.radians(lat2)
     dp, dl = p2 - p1, np.radians(lon2 - lon1)
     h = np.sin(dp / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dl / 2) ** 2
@@ -309,7 +376,7 @@ class _Firms:
 
 def _county_firm_counts(rng: np.random.Generator, n: int, cty: _Counties, ind: _Industries,
                         params: dict[str, Any]) -> np.ndarray:
-    """_Firms per county × industry (rows: counties; sums to ``n``)."""
+    """Firms per county × industry (rows: counties; sums to ``n``)."""
     cp = params["counties"]
     weight = np.exp(cp["weight_sigma"] * rng.standard_normal(len(cty)))
     weight *= np.where(cty.district, cp["district_factor"], 1.0)
@@ -623,7 +690,7 @@ def _make_names(firms: _Firms, cty: _Counties, ind: _Industries, brands: np.ndar
                         dtype=object)
 
     names = build(brands)
-    repeat = pl.DataFrame({"name": names}).select(pl.int_range(pl.len()).over("name"))
+    repeat = pl.DataFrame({"name": names.tolist()}).select(pl.int_range(pl.len()).over("name"))
     repeat = repeat.to_series().to_numpy()
     if repeat.any():
         bumped = brands.copy()
@@ -666,7 +733,23 @@ def _make_towns(rng: np.random.Generator, firms: _Firms, cty: _Counties,
 
 def size_classes(employees: np.ndarray, revenue_wan: np.ndarray, assets_wan: np.ndarray,
                  rule: np.ndarray, params: dict[str, Any]) -> np.ndarray:
-    """Size class per firm under the rule of its industry (see ``size_rules`` in the YAML)."""
+    """Size class of each firm under the rule of its sector (工信部联企业〔2011〕300号).
+
+    Parameters
+    ----------
+    employees, revenue_wan, assets_wan
+        The firm's employees, revenue (万元) and total assets (万元) of one year.
+    rule
+        Index of the firm's rule in ``size_rules`` of the YAML.
+    params
+        The parameters (:func:`load_parameters`).
+
+    Returns
+    -------
+    numpy.ndarray
+        ``large``, ``medium``, ``small`` or ``micro``: the first class whose every threshold
+        the firm reaches, else ``micro``.
+    """
     rules = list(params["size_rules"].values())
     thresholds = np.full((len(rules), 3, 3), -np.inf)
     for r, spec in enumerate(rules):
@@ -1007,7 +1090,8 @@ def generate_economy(seed: int, provinces: Sequence[str] = DEFAULT_PROVINCES, fi
     firms
         Number of enterprises (alive at some time in ``years``).
     years
-        The years of the yearly facts (sorted and de-duplicated).
+        The years of the yearly facts (sorted and de-duplicated; normally consecutive — with a
+        gap, a firm that lived only in the gap year has no yearly rows).
 
     Returns
     -------
