@@ -34,16 +34,19 @@ def jiqun(database_url: str, home: Path, *args: str) -> subprocess.CompletedProc
 
 
 def test_registry_on_postgres(pg_database: str, tmp_path: Path) -> None:
+    from jiqun.samples import sample_files
+
     home = tmp_path / "home"
-    first = jiqun(pg_database, home, "demo", "--format", "json")
+    files = [str(p) for p in sample_files()]
+    first = jiqun(pg_database, home, "import", *files, "--format", "json")
     assert first.returncode == 0, first.stderr
-    counts = json.loads(first.stdout)["summary"]["counts"]
+    counts = json.loads(jiqun(pg_database, home, "summary", "--format", "json").stdout)["counts"]
     assert counts["enterprises"] == 16 and counts["enterprise_years"] == 48
     assert not (home / "jiqun.sqlite3").exists()
 
-    again = json.loads(jiqun(pg_database, home, "demo", "--format", "json").stdout)
-    assert again["import"]["totals"]["inserted"] == 0
-    assert again["import"]["totals"]["updated"] == 0
+    again = json.loads(jiqun(pg_database, home, "import", *files, "--format", "json").stdout)
+    assert again["totals"]["inserted"] == 0
+    assert again["totals"]["updated"] == 0
 
     out = tmp_path / "export.xlsx"
     assert jiqun(pg_database, home, "export", "--out", str(out)).returncode == 0
@@ -58,3 +61,12 @@ def test_registry_on_postgres(pg_database: str, tmp_path: Path) -> None:
     assert refused.returncode == 2 and "Traceback" not in refused.stderr
     after = json.loads(jiqun(pg_database, home, "summary", "--format", "json").stdout)
     assert after["counts"] == counts
+
+
+def test_demo_on_postgres(pg_database: str, tmp_path: Path) -> None:
+    done = jiqun(pg_database, tmp_path / "home", "demo", "--firms", "1000", "--format", "json")
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = json.loads(done.stdout)
+    assert out["registry"]["counts"]["enterprises"] > 1000
+    baoying = next(c for c in out["counties"] if c["code"] == "321023")
+    assert baoying["enterprises"] >= 212
