@@ -50,6 +50,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_export(sub)
     _add_summary(sub)
     _add_codes(sub)
+    _add_indicators(sub)
     _add_serve(sub)
     _add_manage(sub)
     return parser
@@ -122,6 +123,27 @@ def _add_codes(sub: argparse._SubParsersAction) -> None:
     check.add_argument("values", nargs="+")
     check.add_argument("--format", choices=["text", "json"], default="text")
     check.set_defaults(func=_cmd_codes_check)
+
+
+def _add_indicators(sub: argparse._SubParsersAction) -> None:
+    from jiqun.indicators import INDICATORS
+
+    names = "；".join(f"{k}：{v}" for k, (_, v) in INDICATORS.items())
+    p = sub.add_parser("indicators", help="计算专业化与集中度指标（区位熵、Hoover、Krugman、HHI、CRn …）",
+                       description=f"输入为长表（地区、行业、[年份]、数值），输出为长表，数值列以指标命名。指标：{names}")
+    p.add_argument("name", choices=sorted(INDICATORS), metavar="NAME")
+    p.add_argument("file", type=Path, metavar="FILE", help="CSV、XLSX 或 Parquet 长表")
+    p.add_argument("--region", default="region", help="地区列名（默认 region）")
+    p.add_argument("--industry", default="industry", help="行业列名（默认 industry）")
+    p.add_argument("--value", default="value", help="数值列名（默认 value）")
+    p.add_argument("--year", help="年份列名（有则按年分别计算）")
+    p.add_argument("--engine", choices=["duckdb"], default="duckdb", help="计算引擎（默认 DuckDB）")
+    p.add_argument("--n", type=int, help="CRn 的 n（默认 4）")
+    p.add_argument("--threshold", type=float, help="mcp 的 LQ 阈值（默认 1）")
+    p.add_argument("--within", choices=["industry", "region"], help="HHI/CRn：行业内各地区或地区内各行业")
+    p.add_argument("--format", choices=["csv", "json", "parquet"], default="csv")
+    p.add_argument("--out", type=Path, help="输出文件（默认打印到屏幕；parquet 必须指定）")
+    p.set_defaults(func=_cmd_indicators)
 
 
 def _add_serve(sub: argparse._SubParsersAction) -> None:
@@ -255,6 +277,25 @@ def _cmd_codes_check(args: argparse.Namespace) -> int:
             mark = "✓" if r["ok"] else "✗"
             print(f"{mark} {r['input']}  {r['message']}")
     return EXIT_OK if all(r["ok"] for r in results) else EXIT_INPUT
+
+
+def _cmd_indicators(args: argparse.Namespace) -> int:
+    from jiqun.indicators import compute
+
+    options = {k: getattr(args, k) for k in ("n", "threshold", "within") if getattr(args, k) is not None}
+    result = compute(args.name, args.file, region=args.region, industry=args.industry,
+                     value=args.value, year=args.year, engine=args.engine, **options)
+    if args.format == "parquet":
+        if not args.out:
+            raise InputError.single("parquet 输出需要 --out 指定文件", column="--out")
+        result.write_parquet(args.out)
+    elif args.format == "json":
+        text = result.write_json()
+        args.out.write_text(text, encoding="utf-8") if args.out else print(text)
+    else:
+        text = result.write_csv()
+        args.out.write_text(text, encoding="utf-8") if args.out else print(text, end="")
+    return EXIT_OK
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
