@@ -141,6 +141,8 @@ def _add_indicators(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--n", type=int, help="CRn 的 n（默认 4）")
     p.add_argument("--threshold", type=float, help="mcp 的 LQ 阈值（默认 1）")
     p.add_argument("--within", choices=["industry", "region"], help="HHI/CRn：行业内各地区或地区内各行业")
+    p.add_argument("--base", type=int, help="growth/shift_share 的基年（默认最早年份）")
+    p.add_argument("--final", type=int, help="growth/shift_share 的末年（默认最晚年份）")
     p.add_argument("--format", choices=["csv", "json", "parquet"], default="csv")
     p.add_argument("--out", type=Path, help="输出文件（默认打印到屏幕；parquet 必须指定）")
     p.set_defaults(func=_cmd_indicators)
@@ -282,7 +284,8 @@ def _cmd_codes_check(args: argparse.Namespace) -> int:
 def _cmd_indicators(args: argparse.Namespace) -> int:
     from jiqun.indicators import compute
 
-    options = {k: getattr(args, k) for k in ("n", "threshold", "within") if getattr(args, k) is not None}
+    names = ("n", "threshold", "within", "base", "final")
+    options = {k: getattr(args, k) for k in names if getattr(args, k) is not None}
     result = compute(args.name, args.file, region=args.region, industry=args.industry,
                      value=args.value, year=args.year, engine=args.engine, **options)
     if args.format == "parquet":

@@ -119,3 +119,44 @@ def test_edge_cases_give_nulls_or_clear_messages() -> None:
 
 def test_docstring_examples_run() -> None:
     assert doctest.testmod(specialisation_module).failed == 0
+
+
+def panel(first: list[list[float]], second: list[list[float]]) -> pl.DataFrame:
+    return pl.concat([long(first, 2020), long(second, 2025)])
+
+
+def test_shift_share_by_hand() -> None:
+    # nation 100 → 120 (g = 0.2); industry i0 60 → 60 (g_i = 0); r0·i0 40 → 50 (g_ri = 0.25)
+    frame = panel([[40, 10], [20, 30]], [[50, 20], [10, 40]])
+    out = compute("shift_share", frame, year="year")
+    row = out.filter((pl.col("region") == "r0") & (pl.col("industry") == "i0")).row(0, named=True)
+    assert row["national_share"] == pytest.approx(8.0)     # 40 · 0.2
+    assert row["industry_mix"] == pytest.approx(-8.0)      # 40 · (0 − 0.2)
+    assert row["regional_shift"] == pytest.approx(10.0)    # 40 · (0.25 − 0)
+    homothetic = 50 * 60 / 100                              # x_r^b · X_i^b / X^b = 30
+    assert row["competitive_effect"] == pytest.approx(homothetic * 0.25)
+    assert row["allocation_effect"] == pytest.approx((40 - homothetic) * 0.25)
+
+
+@settings(deadline=None, max_examples=40)
+@given(matrices, st.integers(0, 10_000))
+def test_shift_share_components_sum_to_the_change(matrix: list[list[int]], salt: int) -> None:
+    rng = np.random.default_rng(salt)
+    later = [[float(v * rng.uniform(0, 2) + rng.integers(0, 3)) for v in row] for row in matrix]
+    out = compute("shift_share", panel(matrix, later), year="year")
+    industry_base = out.group_by("industry").agg(pl.col("x_b").sum().alias("ib"))
+    defined = out.join(industry_base, on="industry").filter(pl.col("ib") > 0)
+    total = defined["national_share"] + defined["industry_mix"] + defined["regional_shift"]
+    np.testing.assert_allclose(total.to_numpy(), defined["change"].to_numpy(), atol=1e-6)
+    em = out.filter(pl.col("x_b") > 0)
+    np.testing.assert_allclose((em["competitive_effect"] + em["allocation_effect"]).to_numpy(),
+                               em["regional_shift"].to_numpy(), atol=1e-6)
+
+
+def test_growth_cagr_and_missing_years() -> None:
+    out = compute("growth", panel([[100, 0]], [[161.051, 5]]), year="year")
+    rows = {r["industry"]: r for r in out.iter_rows(named=True)}
+    assert rows["i0"]["cagr"] == pytest.approx(0.10)  # 1.1 ** 5 = 1.61051
+    assert rows["i1"]["cagr"] is None and rows["i1"]["change"] == pytest.approx(5)
+    with pytest.raises(InputError, match="年份"):
+        compute("growth", long([[1.0]]))

@@ -15,6 +15,7 @@ import polars as pl
 from ibis.expr.types import Table
 
 from jiqun.errors import InputError
+from jiqun.indicators import dynamics as dy
 from jiqun.indicators import specialisation as sp
 from jiqun.indicators.engine import Columns, connect, long_table, run
 
@@ -40,7 +41,10 @@ INDICATORS: dict[str, tuple[Builder, str]] = {
     "krugman": (_krugman, "Krugman 专业化指数（按地区）与集中度指数（按行业）"),
     "hhi": (sp.herfindahl, "赫芬达尔–赫希曼指数（行业内各地区；--within region 为地区内各行业）"),
     "crn": (sp.concentration_ratio, "CRn 集中度（前 n 个地区的份额，默认 n = 4）"),
+    "growth": (dy.growth, "增长：绝对变化与年均复合增长率（基年到末年）"),
+    "shift_share": (dy.shift_share, "偏离–份额分析（Dunn；Esteban-Marquillas）"),
 }
+NEEDS_YEARS = {"growth", "shift_share"}
 
 
 def compute(name: str, data: Any, region: str = "region", industry: str = "industry",
@@ -53,10 +57,20 @@ def compute(name: str, data: Any, region: str = "region", industry: str = "indus
     cols = Columns(region=region, industry=industry, value=value, year=year)
     con = connect(engine)
     table = long_table(data, cols, con)
+    if name in NEEDS_YEARS:
+        options = _with_default_years(table, cols, con, options)
     builder = INDICATORS[name][0]
     expr = builder(table, cols, **options)
     order = [c for c in expr.columns if c in {region, industry, "unit", "code", year}]
     return run(expr, con, order=order)
+
+
+def _with_default_years(table: Table, cols: Columns, con: Any, options: dict[str, Any]) -> dict[str, Any]:
+    """Base and final year default to the first and last year of the table."""
+    if cols.year is None:
+        raise InputError.single("该指标需要年份列", column="--year", expected="年份列名")
+    years = run(table.select(y=table[cols.year]).distinct(), con)["y"].sort().to_list()
+    return {"base": years[0], "final": years[-1], **options}
 
 
 __all__ = ["INDICATORS", "Columns", "compute"]

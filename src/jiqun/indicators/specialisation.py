@@ -18,9 +18,9 @@ def _with_totals(t: Table, c: Columns) -> Table:
     keys = c.year_keys()
     value = t[c.value]
     return t.mutate(
-        x_r=value.sum().over(group_by=[t[c.region], *[t[k] for k in keys]]),
-        x_i=value.sum().over(group_by=[t[c.industry], *[t[k] for k in keys]]),
-        x=value.sum().over(group_by=[t[k] for k in keys]) if keys else value.sum().over(),
+        jq_region_total=value.sum().over(group_by=[t[c.region], *[t[k] for k in keys]]),
+        jq_industry_total=value.sum().over(group_by=[t[c.industry], *[t[k] for k in keys]]),
+        jq_total=value.sum().over(group_by=[t[k] for k in keys]) if keys else value.sum().over(),
     )
 
 
@@ -47,11 +47,12 @@ def location_quotient(t: Table, c: Columns) -> Table:
     [0.4, 2.0, 1.6]
     """
     t = _with_totals(t, c)
-    share_in_region = t[c.value] / t.x_r.nullif(0)
-    share_in_nation = t.x_i / t.x.nullif(0)
+    share_in_region = t[c.value] / t.jq_region_total.nullif(0)
+    share_in_nation = t.jq_industry_total / t.jq_total.nullif(0)
+    share_of_industry = t[c.value] / t.jq_industry_total.nullif(0)
     return t.select(
         t[c.region], t[c.industry], *[t[k] for k in c.year_keys()],
-        share_in_region.name("share_in_region"), (t[c.value] / t.x_i.nullif(0)).name("share_of_industry"),
+        share_in_region.name("share_in_region"), share_of_industry.name("share_of_industry"),
         (share_in_region / share_in_nation.nullif(0)).name("lq"),
     )
 
@@ -81,7 +82,7 @@ def hoover(t: Table, c: Columns) -> Table:
     Statistics* 18(4), 162–171.
     """
     t = _with_totals(t, c)
-    gap = ((t[c.value] / t.x_i.nullif(0)) - (t.x_r / t.x.nullif(0))).abs()
+    gap = (t[c.value] / t.jq_industry_total.nullif(0) - t.jq_region_total / t.jq_total.nullif(0)).abs()
     keys = [c.industry, *c.year_keys()]
     return t.mutate(gap=gap).group_by(keys).agg(hoover=(0.5 * ibis._.gap.sum()))
 
@@ -102,8 +103,8 @@ def krugman(t: Table, c: Columns) -> tuple[Table, Table]:
     Economic Analysis Toolbox (R package), ``krugman.spec``.
     """
     t = _with_totals(t, c)
-    spec = (t[c.value] / t.x_r.nullif(0) - t.x_i / t.x.nullif(0)).abs()
-    conc = (t[c.value] / t.x_i.nullif(0) - t.x_r / t.x.nullif(0)).abs()
+    spec = (t[c.value] / t.jq_region_total.nullif(0) - t.jq_industry_total / t.jq_total.nullif(0)).abs()
+    conc = (t[c.value] / t.jq_industry_total.nullif(0) - t.jq_region_total / t.jq_total.nullif(0)).abs()
     t = t.mutate(spec=spec, conc=conc)
     by_region = t.group_by([c.region, *c.year_keys()]).agg(krugman_specialisation=ibis._.spec.sum())
     by_industry = t.group_by([c.industry, *c.year_keys()]).agg(krugman_concentration=ibis._.conc.sum())
