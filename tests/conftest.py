@@ -73,6 +73,8 @@ def _clear(m) -> None:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def shared_data() -> Path:
     if not SHARED_DATA.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"shared reference data not found at {SHARED_DATA} (required in CI)")
         pytest.skip(f"shared reference data not found at {SHARED_DATA}")
     return SHARED_DATA
 

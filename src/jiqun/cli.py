@@ -428,6 +428,9 @@ def _run(argv: Sequence[str] | None) -> int:
     except JiqunError as exc:
         print(f"错误：{exc}", file=sys.stderr)
         return EXIT_INPUT
+    except BrokenPipeError:  # output piped into `head` and closed: not an error of ours
+        sys.stderr.close()
+        return EXIT_OK
     except KeyboardInterrupt:
         print("已中断；未完成的导入不会写入任何数据", file=sys.stderr)
         return 130

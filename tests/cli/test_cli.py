@@ -75,3 +75,20 @@ def test_codes_check_uscc(tmp_path: Path, code: str, ok: bool) -> None:
     done = jiqun(tmp_path / "home", "codes", "check", "uscc", code)
     assert done.returncode == (0 if ok else 2)
     assert code in done.stdout
+
+
+def test_secret_key_file_is_checked(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    home.mkdir()
+    (home / "secret_key").write_text("", encoding="ascii")
+    done = jiqun(home, "summary")
+    assert done.returncode == 2 and "密钥" in done.stderr
+
+
+def test_export_to_an_unwritable_place_is_an_input_error(tmp_path: Path) -> None:
+    from jiqun.samples import sample_files
+
+    home = tmp_path / "home"
+    assert jiqun(home, "import", *map(str, sample_files())).returncode == 0
+    done = jiqun(home, "export", "--out", "/proc/jiqun-cannot-write/x.xlsx")
+    assert done.returncode == 2 and "Traceback" not in done.stderr

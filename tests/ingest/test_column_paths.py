@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from jiqun.codes.industries import IndustryCodebook
 from jiqun.ingest import parse
 from jiqun.ingest.checks import typed_frame
-from jiqun.ingest.columns import Env
+from jiqun.ingest.columns import Env, _cents
 from jiqun.ingest.readers import RawSheet, frame_from_rows
 from jiqun.ingest.table import recognise
 
@@ -54,12 +54,12 @@ def test_fast_and_scalar_paths_agree(values: list[tuple[str, str, str, str]]) ->
     bad = {(p.row, p.column) for p in problems if p.severity == "error"}
     checks = [
         ("revenue", "营业收入(万元)",
-         lambda v: int(parse.parse_money(v, parse.UNITS["万元"])[0] * 100)),
+         lambda v: _cents(parse.parse_money(v, parse.UNITS["万元"])[0])),
         ("employees", "从业人员", lambda v: parse.parse_int(v)),
         ("land_mu", "用地面积(亩)",
-         lambda v: int(parse.parse_decimal(v, parse.UNITS["亩"], places=2) * 100)),
+         lambda v: _cents(parse.parse_decimal(v, parse.UNITS["亩"], places=2))),
         ("exports", "出口额(万美元)",
-         lambda v: int(parse.parse_money(v, parse.UNITS["万美元"])[0] * 100)),
+         lambda v: _cents(parse.parse_money(v, parse.UNITS["万美元"])[0])),
     ]
     for index, (name, header, fn) in enumerate(checks):
         for row, value in enumerate(columns[index], start=2):
@@ -78,3 +78,12 @@ def test_fast_path_money_is_exact() -> None:
     assert not [p for p in problems if p.severity == "error"]
     assert frame["revenue"].to_list() == [100000, 123456789123456, 1000000]
     assert Decimal(frame["revenue"][1]) / 100 == Decimal("1234567891234.56")
+
+
+def test_amounts_beyond_int64_are_errors_not_nulls() -> None:
+    rows = [["统一社会信用代码", "年份", "营业收入(亿元)"], [USCC, "2023", "999999999"],
+            [USCC, "2024", "99999999999999999"]]
+    table = recognise(RawSheet(file="t.csv", sheet=None, frame=frame_from_rows(rows)))
+    _, problems = typed_frame(table, ENV)
+    errors = {p.row for p in problems if p.severity == "error"}
+    assert errors == {2, 3}

@@ -170,3 +170,25 @@ def test_same_name_under_another_code_is_a_warning(registry: Path, tmp_path: Pat
     warning = next(p for p in result.warnings if "同名企业" in p.message)
     assert (warning.row, warning.value) == (2, "甲示例公司")
     assert USCC_A in warning.message
+
+
+def test_plans_may_look_ahead_but_facts_may_not(registry: Path, tmp_path: Path) -> None:
+    from datetime import date
+
+    target = write_csv(tmp_path / "目标.csv", [["区县代码", "集群名称", "目标年份", "目标产值(亿元)"],
+                                              ["420607", "汽车零配件", date.today().year + 5, 100]])
+    assert import_files([target]).totals()["inserted"] == 1
+    import_files([enterprises_file(tmp_path)])
+    future = write_csv(tmp_path / "年度.csv", [["信用代码", "年份", "营业收入(万元)"],
+                                              [USCC_A, date.today().year + 1, 1]])
+    with pytest.raises(InputError, match="错误"):
+        import_files([future])
+
+
+def test_export_currency_must_agree_with_the_header_unit(registry: Path, tmp_path: Path) -> None:
+    import_files([enterprises_file(tmp_path)])
+    clash = write_csv(tmp_path / "年度.csv", [["信用代码", "年份", "出口额(万元)", "出口币种"],
+                                             [USCC_A, 2023, 100, "美元"]])
+    with pytest.raises(InputError) as caught:
+        import_files([clash])
+    assert any(p.column == "出口币种" for p in caught.value.problems)

@@ -95,7 +95,7 @@ def test_killed_from_outside_leaves_before_or_after(prepared: tuple[Path, list[P
     before = snapshot(copy)
     rng = np.random.default_rng(7)
     outcomes = []
-    for delay in sorted(rng.uniform(0.5, 4.0, size=6)):
+    for delay in sorted(rng.uniform(0.2, 4.0, size=6)):
         proc = run_jiqun(copy, "import", *map(str, files), wait=False)
         time.sleep(float(delay))
         proc.send_signal(signal.SIGKILL)  # type: ignore[union-attr]
@@ -105,4 +105,5 @@ def test_killed_from_outside_leaves_before_or_after(prepared: tuple[Path, list[P
         outcomes.append(state == before)
         if state == after:
             break
-    assert outcomes[0], "the first kill should land before the commit"
+    # the first kill comes at most ~0.2–1 s after start, before Django and the checks are done
+    assert any(outcomes), "no kill landed before the commit: the test proved nothing"

@@ -28,7 +28,12 @@ def pg_database(pg_url: str) -> str:
 
 
 def jiqun(database_url: str, home: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "JIQUN_HOME": str(home), "DATABASE_URL": database_url}
+    return jiqun_env(database_url, home, {}, *args)
+
+
+def jiqun_env(database_url: str, home: Path, extra: dict[str, str],
+              *args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "JIQUN_HOME": str(home), "DATABASE_URL": database_url, **extra}
     return subprocess.run([sys.executable, "-m", "jiqun.cli", *args], env=env,
                           capture_output=True, text=True, timeout=600, check=False)
 
@@ -63,10 +68,26 @@ def test_registry_on_postgres(pg_database: str, tmp_path: Path) -> None:
     assert after["counts"] == counts
 
 
-def test_demo_on_postgres(pg_database: str, tmp_path: Path) -> None:
-    done = jiqun(pg_database, tmp_path / "home", "demo", "--firms", "1000", "--format", "json")
+def test_demo_on_postgres_never_touches_the_registry(pg_database: str, tmp_path: Path) -> None:
+    from jiqun.samples import sample_files
+
+    registry = tmp_path / "registry-home"
+    assert jiqun(pg_database, registry, "import", *map(str, sample_files())).returncode == 0
+    demo_db = pg_database + "_demo"
+    import psycopg
+
+    with psycopg.connect(pg_database, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{demo_db.rsplit("/", 1)[1]}"')
+    env_home = tmp_path / "home"
+    done = jiqun_env(pg_database, env_home, {"JIQUN_DEMO_DATABASE_URL": demo_db},
+                     "demo", "--firms", "1000", "--format", "json")
     assert done.returncode == 0, done.stderr[-3000:]
     out = json.loads(done.stdout)
     assert out["registry"]["counts"]["enterprises"] > 1000
     baoying = next(c for c in out["counties"] if c["code"] == "321023")
     assert baoying["enterprises"] >= 212
+    again = json.loads(jiqun_env(pg_database, env_home, {"JIQUN_DEMO_DATABASE_URL": demo_db},
+                                 "demo", "--firms", "1000", "--format", "json").stdout)
+    assert again["reused"] and again["registry"]["counts"] == out["registry"]["counts"]
+    registry_counts = json.loads(jiqun(pg_database, registry, "summary", "--format", "json").stdout)
+    assert registry_counts["counts"]["enterprises"] == 16  # the user's registry is untouched

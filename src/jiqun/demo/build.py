@@ -131,6 +131,8 @@ def bureau_frame(kind: str, frame: pl.DataFrame) -> pl.DataFrame:
     """One table with the Chinese export headers; hundredths become exact 万元/亿元/亩 text."""
     spec = load_schema().kinds[kind]
     columns = []
+    if kind == "enterprise_years" and "exports_fen" in frame.columns:
+        frame = frame.with_columns(_exports_text(frame)).drop("exports_fen")
     for name in frame.columns:
         field_name, scaled = _field_of(name)
         if field_name not in spec.fields:
@@ -145,8 +147,15 @@ def bureau_frame(kind: str, frame: pl.DataFrame) -> pl.DataFrame:
         elif field.type == "choice":
             column = column.replace_strict({k: v[0] for k, v in field.choices.items()},
                                            default=column, return_dtype=pl.String)
-        columns.append(column.cast(pl.String).alias(field.header("zh")))
+        header = field.zh if field_name == "exports" else field.header("zh")  # unit in each cell
+        columns.append(column.cast(pl.String).alias(header))
     return frame.select(columns)
+
+
+def _exports_text(frame: pl.DataFrame) -> pl.Expr:
+    """Exports with the unit in each cell (万美元 or 万元), as bureaus mix currencies."""
+    unit = pl.when(pl.col("export_currency") == "USD").then(pl.lit("万美元")).otherwise(pl.lit("万元"))
+    return pl.concat_str([_exact_decimal(pl.col("exports_fen"), 6), unit]).alias("exports")
 
 
 def _field_of(column: str) -> tuple[str, bool]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import time
 from collections.abc import Callable
@@ -12,6 +13,7 @@ from jiqun.paths import DATABASE_FILE, ensure_data_dir, resolve_data_dir
 
 DEMO_DIR = "demo"
 MARKER = "demo.json"
+DEMO_DATABASE_ENV = "JIQUN_DEMO_DATABASE_URL"
 SEED_COUNTIES = ("430582", "321023", "410882", "420607")
 Progress = Callable[[str], None]
 
@@ -28,7 +30,7 @@ def run_demo(data_dir: str | Path | None, seed: int | None = None, firms: int | 
     reuse = not rebuild and _marker(home) == wanted
     if not reuse:
         _reset(home)
-    _configure(home)
+    _configure(home, rebuild=not reuse)
     files_dir = (out or home / "output") / "导入文件"
     if not reuse:
         _build(wanted, files_dir, progress)
@@ -50,20 +52,25 @@ def _reset(home: Path) -> None:
         (home / name).unlink(missing_ok=True)
 
 
-def _configure(home: Path) -> None:
+def _configure(home: Path, rebuild: bool) -> None:
+    """Django on the demo's own database: never the user's registry (``DATABASE_URL``).
+
+    The demo uses SQLite in its directory, or the dedicated database named by
+    ``JIQUN_DEMO_DATABASE_URL`` (which it empties before a rebuild).
+    """
     from jiqun.site.bootstrap import configure, migrate
 
+    demo_url = os.environ.get(DEMO_DATABASE_ENV)
+    os.environ.pop("DATABASE_URL", None)
+    if demo_url:
+        os.environ["DATABASE_URL"] = demo_url
     configure(home)
     migrate()
-    _clear_registry_if_shared_database()
+    if demo_url and rebuild:
+        _empty_demo_database()
 
 
-def _clear_registry_if_shared_database() -> None:
-    """With DATABASE_URL the demo database is not a file we can delete: empty its tables instead."""
-    from django.db import connection
-
-    if connection.vendor == "sqlite":
-        return
+def _empty_demo_database() -> None:
     from jiqun.registry import models as m
 
     for model in (m.SupplyLink, m.Brand, m.EnterpriseYear, m.EquipmentPurchase, m.Enterprise,

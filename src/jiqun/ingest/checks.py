@@ -163,9 +163,9 @@ def _currency_checks(table: Table, frame: pl.DataFrame) -> list[Problem]:
         usd = frame.filter(pl.col(name) == "USD").select(ROW)
         problems += [row_problem(table, r, table.header_of(base), "", "此列只能是人民币金额",
                                  "元、万元或亿元") for (r,) in usd.iter_rows()]
-    if "exports.cell_currency" in frame.columns and "export_currency" in frame.columns:
+    if "exports.currency" in frame.columns and "export_currency" in frame.columns:
         clash = frame.filter(pl.col("export_currency").is_not_null()
-                             & (pl.col("export_currency") != pl.col("exports.cell_currency")))
+                             & (pl.col("export_currency") != pl.col("exports.currency")))
         problems += [row_problem(table, r, table.header_of("export_currency"), c,
                                  "出口币种与出口额的单位不一致", "与出口额单位一致的币种")
                      for r, c in clash.select(ROW, "export_currency").iter_rows()]

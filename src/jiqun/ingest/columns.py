@@ -144,15 +144,23 @@ def _fast_decimal(text: pl.Series, exponent: int) -> tuple[pl.Series, pl.Series]
     never rounds.
     """
     places = exponent + 2
-    pattern = rf"^[0-9]{{1,{MAX_FAST_INT_DIGITS}}}(\.[0-9]{{1,{places}}})?$"
+    digits = min(MAX_FAST_INT_DIGITS, 17 - places)  # keeps every fast value inside Int64
+    pattern = rf"^[0-9]{{1,{digits}}}(\.[0-9]{{1,{places}}})?$"
     mask = text.str.contains(pattern).fill_null(False)
     exact = null_where(text, ~mask).cast(pl.Decimal(38, places), strict=False)
     scaled = pl.select((pl.lit(exact) * 10**places).cast(pl.Int64)).to_series()
     return scaled, mask
 
 
+MAX_HUNDREDTHS = 10**17  # 1e15 in the base unit: above every ceiling, inside Int64 and float64
+
+
 def _cents(amount: object) -> int:
-    return int(amount * 100)  # type: ignore[operator]
+    cents = int(amount * 100)  # type: ignore[operator]
+    if abs(cents) >= MAX_HUNDREDTHS:
+        raise parse.ParseError("数值过大（超过 1000 万亿），请检查单位或多写的零",
+                               "在合理范围内的数值，单位与表头一致")
+    return cents
 
 
 def _money(table: Table, col: ColumnMatch, env: Env) -> Parsed:
@@ -207,14 +215,19 @@ def _quantity(table: Table, col: ColumnMatch, env: Env) -> Parsed:
 
 def _year(table: Table, col: ColumnMatch, env: Env) -> Parsed:
     text = _texts(table, col)
-    outcomes, problems = _scalar(table, col, text, _guard(lambda v: _checked_year(v, env.today)))
+    outcomes, problems = _scalar(table, col, text,
+                                 _guard(lambda v: _checked_year(v, env.today, col.field.future_years)))
     return Parsed(_map(text, outcomes, pl.Int64), problems, {})
 
 
-def _checked_year(value: str, today: date) -> int:
+FIRST_YEAR = 1949  # the registry covers the People's Republic's economy
+
+
+def _checked_year(value: str, today: date, future_years: int = 0) -> int:
     year = parse.parse_year(value)
-    if not 1949 <= year <= today.year:
-        raise parse.ParseError(f"年份 {year} 超出范围", f"1949–{today.year} 之间的年份")
+    last = today.year + future_years
+    if not FIRST_YEAR <= year <= last:
+        raise parse.ParseError(f"年份 {year} 超出范围", f"{FIRST_YEAR}–{last} 之间的年份")
     return year
 
 

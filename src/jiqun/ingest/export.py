@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import tempfile
 from collections.abc import Iterable
-from dataclasses import replace
 from decimal import Decimal
 from pathlib import Path
 
@@ -31,6 +30,7 @@ def export_registry(out: Path, fmt: str, kinds: Iterable[str] | None = None,
     """Write every (or the chosen) table of the registry; returns (path, rows) per file."""
     if fmt not in FORMATS:
         raise InputError.single("不支持的导出格式", column="--format", value=fmt, expected="、".join(FORMATS))
+    _prepare_output(out if fmt != "xlsx" else out.parent)
     schema = load_schema()
     chosen = [schema.kinds[k] for k in kinds] if kinds else schema.ordered()
     frames = [(spec, *_export(spec, lang)) for spec in sorted(chosen, key=lambda s: s.order)]
@@ -49,21 +49,21 @@ def export_frame(spec: KindSpec, lang: str = "zh") -> pl.DataFrame:
 
 def _export(spec: KindSpec, lang: str) -> tuple[pl.DataFrame, list[FieldSpec]]:
     raw = _read_table(spec.name)
-    fields = [_with_export_unit(spec.fields[name], raw) for name in spec.fields
-              if name in raw.columns]
-    return pl.DataFrame([_export_column(f, raw[f.name], lang) for f in fields]), fields
+    fields = [spec.fields[name] for name in spec.fields if name in raw.columns]
+    columns = [_exports_with_units(f, raw, lang) if f.name == "exports"
+               else _export_column(f, raw[f.name], lang) for f in fields]
+    return pl.DataFrame(columns), fields
 
 
-def _with_export_unit(spec: FieldSpec, raw: pl.DataFrame) -> FieldSpec:
-    """Exports in US dollars get a 万美元 header when most rows are in dollars.
+def _exports_with_units(spec: FieldSpec, raw: pl.DataFrame, lang: str) -> pl.Series:
+    """Exports mix yuan and US dollars: each cell carries its own unit (``12.5万美元``).
 
-    The 出口币种 column written beside it decides each row's currency on re-import.
+    The header then names no unit, so that the 出口币种 column and the cell always agree.
     """
-    if spec.name != "exports" or "export_currency" not in raw.columns:
-        return spec
-    currencies = raw["export_currency"].replace("", None).drop_nulls()
-    usd = int((currencies == "USD").sum())
-    return replace(spec, unit="万美元") if usd > currencies.len() - usd else spec
+    unit = {"USD": "万美元", "CNY": "万元"} if lang == "zh" else {"USD": "10k USD", "CNY": "10k yuan"}
+    cells = [None if v is None else f"{_scaled(v, 4)}{unit.get(c or 'CNY', unit['CNY'])}"
+             for v, c in zip(raw["exports"].to_list(), raw["export_currency"].to_list(), strict=True)]
+    return pl.Series(spec.zh if lang == "zh" else spec.en, cells, pl.String)
 
 
 def _read_table(kind: str) -> pl.DataFrame:
@@ -93,7 +93,7 @@ def _from_db(kind: str, frame: pl.DataFrame, cents: list[str]) -> pl.DataFrame:
                                 for c in cents if c in frame.columns])
     if kind == "supply_links":
         for side in ("supplier", "buyer"):
-            key = pl.col(f"{side}_key")
+            key = pl.col(f"{side}_key").cast(pl.String)
             frame = frame.with_columns(
                 pl.when(key.str.contains("@")).then(None).otherwise(key).alias(f"{side}_uscc"))
     return frame
@@ -137,7 +137,7 @@ def _write_xlsx(out: Path, frames: list[tuple[KindSpec, pl.DataFrame, list[Field
     for spec, frame, fields in frames:
         sheet = book.create_sheet(spec.label(lang))
         sheet.append(frame.columns)
-        numeric = [f.type in NUMERIC_TYPES for f in fields]
+        numeric = [f.type in NUMERIC_TYPES and f.name != "exports" for f in fields]
         for row in frame.iter_rows():
             sheet.append([_number(v) if n else v for v, n in zip(row, numeric, strict=True)])
     _atomic_save(out, lambda tmp: book.save(tmp))
@@ -166,9 +166,25 @@ def _write_one(out: Path, spec: KindSpec, frame: pl.DataFrame, fmt: str,
     return path, frame.height
 
 
+def _prepare_output(folder: Path) -> None:
+    """Create the output folder now, so that a bad --out fails before any work is done."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError.single(f"无法写入：{exc.strerror}", file=str(folder), column="--out",
+                                expected="可写的目录或文件路径") from exc
+    if not os.access(folder, os.W_OK):
+        raise InputError.single("目录不可写", file=str(folder), column="--out",
+                                expected="可写的目录或文件路径")
+
+
 def _atomic_save(path: Path, save: object) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=path.suffix + ".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=path.suffix + ".tmp")
+    except OSError as exc:
+        raise InputError.single(f"无法写入：{exc.strerror}", file=str(path), column="--out",
+                                expected="可写的目录或文件路径") from exc
     os.close(fd)
     try:
         save(tmp)  # type: ignore[operator]

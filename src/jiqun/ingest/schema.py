@@ -22,7 +22,8 @@ FIELD_TYPES = frozenset(
      "quantity", "year", "currency", "park"}
 )
 FIELD_KEYS = frozenset(
-    {"type", "required", "zh", "en", "aliases", "unit", "max", "max_length", "choices", "implies"}
+    {"type", "required", "zh", "en", "aliases", "unit", "max", "max_length", "choices", "implies",
+     "future_years"}
 )
 KIND_KEYS = frozenset({"zh", "en", "order", "sheet_names", "key", "fields"})
 
@@ -42,6 +43,7 @@ class FieldSpec:
     max_length: int | None = None
     choices: dict[str, tuple[str, ...]] = field(default_factory=dict)
     implies: dict[str, dict[str, str]] = field(default_factory=dict)
+    future_years: int = 0
 
     def header(self, lang: str = "zh") -> str:
         """The header jiqun writes on export, with its unit: ``营业收入(万元)``."""
@@ -108,6 +110,7 @@ def _field(name: str, raw: dict[str, Any]) -> FieldSpec:
         required=bool(raw.get("required", False)), aliases=tuple(raw.get("aliases", ())),
         unit=raw.get("unit"), max=raw.get("max"), max_length=raw.get("max_length"),
         choices=choices, implies=raw.get("implies") or {},
+        future_years=int(raw.get("future_years", 0)),
     )
 
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import tempfile
 from pathlib import Path
 
 from jiqun.errors import ConfigError
@@ -13,19 +15,31 @@ _PLACEHOLDERS = {"", "changeme", "change-me", "secret", "django-insecure"}
 
 
 def load_or_create_secret_key(data_dir: Path, from_env: str | None) -> str:
-    """Return the secret key; refuse an obvious placeholder given in the environment."""
+    """Return the secret key; refuse placeholders, short keys and empty key files."""
     if from_env is not None:
-        if from_env.strip().lower() in _PLACEHOLDERS or len(from_env) < 32:
-            raise ConfigError("JIQUN_SECRET_KEY 太短或是占位符：请设置至少 32 个随机字符")
-        return from_env
+        return _checked(from_env, "JIQUN_SECRET_KEY")
     path = data_dir / SECRET_FILE
-    if path.exists():
-        return path.read_text(encoding="ascii").strip()
-    key = secrets.token_urlsafe(50)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:  # another process created it first: use theirs
-        return path.read_text(encoding="ascii").strip()
-    with os.fdopen(fd, "w", encoding="ascii") as handle:
-        handle.write(key)
+    if not path.exists():
+        _create(path)
+    return _checked(path.read_text(encoding="ascii").strip(), str(path))
+
+
+def _checked(key: str, source: str) -> str:
+    lowered = key.strip().lower()
+    if lowered in _PLACEHOLDERS or lowered.startswith("django-insecure") or len(key) < 32:
+        raise ConfigError(f"{source} 中的密钥太短或是占位符："
+                          "请使用至少 32 个随机字符（删除该文件可重新生成）")
     return key
+
+
+def _create(path: Path) -> None:
+    """Write a new key to a temporary file and link it into place, so nobody reads it half-written."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".secret-")
+    try:
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(secrets.token_urlsafe(50))
+        os.chmod(tmp, 0o600)
+        with contextlib.suppress(FileExistsError):  # another process won: its key is complete
+            os.link(tmp, path)
+    finally:
+        os.unlink(tmp)
