@@ -54,7 +54,6 @@ class ImportResult:
     problems: list[Problem]
     dry_run: bool
     report_path: Path | None = None
-    notes: list[str] = field(default_factory=list)
 
     @property
     def errors(self) -> list[Problem]:

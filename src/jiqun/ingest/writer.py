@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import polars as pl
 from django.db import connection
@@ -101,7 +101,6 @@ class WriteResult:
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
-    notes: list[str] = field(default_factory=list)
 
 
 def plan(kind: str, frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame, int]:
