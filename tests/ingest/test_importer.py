@@ -192,3 +192,13 @@ def test_export_currency_must_agree_with_the_header_unit(registry: Path, tmp_pat
     with pytest.raises(InputError) as caught:
         import_files([clash])
     assert any(p.column == "出口币种" for p in caught.value.problems)
+
+
+def test_codes_written_the_way_excel_saves_them(registry: Path, tmp_path: Path) -> None:
+    from jiqun.registry.models import Enterprise
+
+    path = write_csv(tmp_path / "企业.csv", [["统一社会信用代码", "企业名称", "区县代码", "行业代码"],
+                                           [f"'{USCC_A}", "甲示例公司", "321023.0", "3059"]])
+    import_files([path])
+    firm = Enterprise.objects.get(uscc=USCC_A)
+    assert firm.region_id == "321023"

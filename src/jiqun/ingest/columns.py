@@ -129,9 +129,19 @@ def null_where(series: pl.Series, mask: pl.Series) -> pl.Series:
     return pl.select(pl.when(mask).then(None).otherwise(series).alias(series.name)).to_series()
 
 
+CODE_TYPES = frozenset({"uscc", "region", "industry"})
+
+
 def _texts(table: Table, col: ColumnMatch) -> pl.Series:
     text = table.cells[col.field.name]
-    return null_where(text, blank_mask(text)).str.strip_chars()
+    text = null_where(text, blank_mask(text)).str.strip_chars()
+    if col.field.type in CODE_TYPES:  # Excel's text marker: '9135…
+        text = text.str.strip_prefix("'")
+    if col.field.type == "region":
+        # a division code saved as a number (430582.0); never for industries, whose leading
+        # zeros (0111) a number has already lost
+        text = text.str.replace(r"^([1-9][0-9]{5})\.0$", "$1")
+    return text
 
 
 # --- numbers ------------------------------------------------------------------------------
