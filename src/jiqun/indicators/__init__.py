@@ -1,13 +1,16 @@
-"""Indicators of regional specialisation and concentration, one implementation on every engine.
+"""Indicators of regional specialisation, concentration, agglomeration, dynamics and ratings.
 
 ``compute(name, data, …)`` is the entry point used by the CLI (``jiqun indicators NAME FILE``)
-and by notebooks: it takes a long table (region, industry, [year], value) and returns a polars
-frame whose value column is named after the indicator.
+and by notebooks: it takes a long table (region, industry, [year], value; optionally firm, area,
+population, establishments) and returns a polars frame whose value column is named after the
+indicator. Table work is written once in Ibis and runs on DuckDB (default) or Spark; matrix
+measures collect the region × industry table and finish in NumPy.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import ibis
@@ -15,54 +18,121 @@ import polars as pl
 from ibis.expr.types import Table
 
 from jiqun.errors import InputError
+from jiqun.indicators import agglomeration as ag
 from jiqun.indicators import dynamics as dy
+from jiqun.indicators import ratings as ra
+from jiqun.indicators import spatial as sa
 from jiqun.indicators import specialisation as sp
-from jiqun.indicators.engine import Columns, connect, long_table, run
+from jiqun.indicators.engine import Columns, as_polars, cells, connect, prepare_frame, run, upload
+from jiqun.indicators.rollup import roll_up
 
-Builder = Callable[..., Table]
+
+@dataclass(frozen=True)
+class Indicator:
+    """One indicator: how to build it and what it needs.
+
+    ``build`` takes the Ibis long table and the columns and returns an Ibis table; a ``matrix``
+    indicator instead takes the collected region × industry polars frame and returns polars.
+    """
+
+    build: Callable[..., Any]
+    description: str
+    needs_years: bool = False
+    matrix: bool = False
+    stochastic: bool = False
 
 
-def _krugman(t: Table, c: Columns) -> Table:
+def _by_unit(pair: Callable[[Table, Columns], tuple[Table, Table]], name: str,
+             first_unit: str, columns: dict[str, str]) -> Callable[..., Table]:
+    """Stack a (per-industry, per-region) pair of results into one table with ``unit`` and ``code``."""
+    def build(t: Table, c: Columns) -> Table:
+        first, second = pair(t, c)
+        parts = []
+        for unit, part in ((first_unit, first), (_other(first_unit), second)):
+            key = c.industry if unit == "industry" else c.region
+            parts.append(part.select(unit=ibis.literal(unit), code=part[key],
+                                     **{k: part[k] for k in c.year_keys()},
+                                     **{out: part[src] for out, src in columns.items()}))
+        return parts[0].union(parts[1])
+    build.__name__ = name
+    return build
+
+
+def _other(unit: str) -> str:
+    return "region" if unit == "industry" else "industry"
+
+
+def _krugman_pair(t: Table, c: Columns) -> tuple[Table, Table]:
     by_region, by_industry = sp.krugman(t, c)
-    keys = c.year_keys()
-    regions = by_region.select(unit=ibis.literal("region"), code=by_region[c.region],
-                               **{k: by_region[k] for k in keys},
-                               krugman=by_region.krugman_specialisation)
-    industries = by_industry.select(unit=ibis.literal("industry"), code=by_industry[c.industry],
-                                    **{k: by_industry[k] for k in keys},
-                                    krugman=by_industry.krugman_concentration)
-    return regions.union(industries)
+    return (by_region.rename(krugman="krugman_specialisation"),
+            by_industry.rename(krugman="krugman_concentration"))
 
 
-INDICATORS: dict[str, tuple[Builder, str]] = {
-    "lq": (sp.location_quotient, "区位熵（location quotient）及两个份额"),
-    "mcp": (sp.presence, "是否具有比较优势（LQ ≥ 阈值，默认 1）"),
-    "hoover": (sp.hoover, "Hoover 集中度指数（按行业）"),
-    "krugman": (_krugman, "Krugman 专业化指数（按地区）与集中度指数（按行业）"),
-    "hhi": (sp.herfindahl, "赫芬达尔–赫希曼指数（行业内各地区；--within region 为地区内各行业）"),
-    "crn": (sp.concentration_ratio, "CRn 集中度（前 n 个地区的份额，默认 n = 4）"),
-    "growth": (dy.growth, "增长：绝对变化与年均复合增长率（基年到末年）"),
-    "shift_share": (dy.shift_share, "偏离–份额分析（Dunn；Esteban-Marquillas）"),
+INDICATORS: dict[str, Indicator] = {
+    "lq": Indicator(sp.location_quotient,
+                    "区位熵（LQ）、加法区位熵及两个份额；--lq-base 为只按这些行业计算分母（如可贸易行业）"),
+    "mcp": Indicator(sp.presence, "是否具有比较优势（LQ ≥ 阈值，默认 1）"),
+    "hoover": Indicator(sp.hoover, "Hoover 集中度指数（按行业）"),
+    "krugman": Indicator(_by_unit(_krugman_pair, "krugman", "region", {"krugman": "krugman"}),
+                         "Krugman 专业化指数（按地区）与集中度指数（按行业）"),
+    "gini": Indicator(_by_unit(sp.gini, "gini", "industry",
+                               {"gini": "gini", "gini_weighted": "gini_weighted"}),
+                      "基尼系数：行业的空间集中（按行业）与地区的专业化（按地区），不加权与加权"),
+    "theil": Indicator(_by_unit(sp.theil, "theil", "industry",
+                                {"theil": "theil", "theil_relative": "theil_relative", "theil_l": "theil_l"}),
+                       "泰尔指数：T、相对泰尔指数与平均对数偏差 L（按行业与按地区）"),
+    "hhi": Indicator(sp.herfindahl, "赫芬达尔–赫希曼指数（--within industry 行业内各地区；"
+                                    "region 地区内各行业；cell 地区×行业内各企业）"),
+    "crn": Indicator(sp.concentration_ratio, "CRn 集中度（前 n 个单位的份额，默认 n = 4；--within 同 HHI）"),
+    "eg": Indicator(ag.ellison_glaeser, "Ellison–Glaeser 地理集中指数 γ（需要企业列）"),
+    "coagglomeration": Indicator(ag.coagglomeration_frame, "Ellison–Glaeser–Kerr 行业两两共聚指数",
+                                 matrix=True),
+    "litzenberger": Indicator(ag.litzenberger, "Litzenberger–Sternberg 集群指数（需要面积、人口、企业）"),
+    "rdi": Indicator(sp.relative_diversity, "Duranton–Puga 相对多样化指数（按地区）"),
+    "growth": Indicator(dy.growth, "增长：绝对变化与年均复合增长率（基年到末年）", needs_years=True),
+    "shift_share": Indicator(dy.shift_share, "偏离–份额分析（Dunn；Esteban-Marquillas）", needs_years=True),
+    "cmp_strength": Indicator(ra.cmp_strength,
+                              "美国集群地图强度等级（qualifying/significant/strong/strong10）"),
+    "stars": Indicator(ra.stars, "欧洲集群观察站星级（规模、专业化、集中度，各一星）"),
+    "moran": Indicator(sa.moran_frame, "全局 Moran's I（各行业在县域间的空间自相关，置换检验；县界相邻）",
+                       matrix=True, stochastic=True),
+    "lisa": Indicator(sa.lisa_frame, "局部 Moran's I（LISA）：各县的热点/冷点（HH/LL/HL/LH）与显著性",
+                      matrix=True, stochastic=True),
 }
-NEEDS_YEARS = {"growth", "shift_share"}
 
 
 def compute(name: str, data: Any, region: str = "region", industry: str = "industry",
-            value: str = "value", year: str | None = None, engine: str = "duckdb",
+            value: str = "value", year: str | None = None, firm: str | None = None,
+            area: str | None = None, population: str | None = None,
+            establishments: str | None = None, engine: str = "duckdb",
+            region_level: str | None = None, industry_level: str | None = None,
             **options: Any) -> pl.DataFrame:
-    """Compute indicator ``name`` on a long table; see :data:`INDICATORS` for the names."""
+    """Compute indicator ``name`` on a long table; see :data:`INDICATORS` for the names.
+
+    ``region_level`` (county/city/province) and ``industry_level`` (class/group/division/section)
+    roll the codes up the GB/T 2260 and GB/T 4754 hierarchies first. Options go to the indicator
+    (e.g. ``n=4``, ``within="cell"``, ``base=[…]``, ``threshold=1``).
+    """
     if name not in INDICATORS:
-        raise InputError.single("不认识的指标", column="NAME", value=name,
-                                expected="、".join(INDICATORS))
-    cols = Columns(region=region, industry=industry, value=value, year=year)
+        raise InputError.single("不认识的指标", column="NAME", value=name, expected="、".join(INDICATORS))
+    indicator = INDICATORS[name]
+    cols = Columns(region=region, industry=industry, value=value, year=year, firm=firm, area=area,
+                   population=population, establishments=establishments)
+    frame = prepare_frame(as_polars(data), cols)
+    frame = roll_up(frame, cols, region_level, industry_level)
     con = connect(engine)
-    table = long_table(data, cols, con)
-    if name in NEEDS_YEARS:
+    table = upload(frame, con)
+    if indicator.needs_years:
         options = _with_default_years(table, cols, con, options)
-    builder = INDICATORS[name][0]
-    expr = builder(table, cols, **options)
-    order = [c for c in expr.columns if c in {region, industry, "unit", "code", year}]
-    return run(expr, con, order=order)
+    if indicator.stochastic and "rng" not in options:
+        raise InputError.single("该指标用置换检验，需要显式的随机数生成器", column="rng", value=name,
+                                expected="rng=numpy.random.default_rng(种子)；命令行用 --seed")
+    if indicator.matrix:
+        result = indicator.build(run(cells(table, cols), con), cols, **options)
+    else:
+        result = run(indicator.build(table, cols, **options), con)
+    order = [c for c in result.columns if c in {region, industry, "unit", "code", "industry_2", year}]
+    return result.sort(order, nulls_last=True) if order else result
 
 
 def _with_default_years(table: Table, cols: Columns, con: Any, options: dict[str, Any]) -> dict[str, Any]:
@@ -73,4 +143,4 @@ def _with_default_years(table: Table, cols: Columns, con: Any, options: dict[str
     return {"base": years[0], "final": years[-1], **options}
 
 
-__all__ = ["INDICATORS", "Columns", "compute"]
+__all__ = ["INDICATORS", "Columns", "Indicator", "compute"]

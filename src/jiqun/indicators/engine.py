@@ -1,14 +1,23 @@
 """The engine seam: one Ibis expression, run in-process on DuckDB (default) or on Spark.
 
 Indicators are written once as Ibis expressions over a *long table* — one row per region ×
-industry (× year) with a value. This module turns the user's data (a polars, pandas or pyarrow
-frame, or a file) into an Ibis table on the chosen backend and brings results back as polars.
-The analytics core imports no web, ORM or CLI code.
+industry (× year) with a value, or one row per firm when a firm column is given. This module
+turns the user's data (a polars, pandas or pyarrow frame, or a file) into an Ibis table on the
+chosen backend and brings results back as polars. The analytics core imports no web, ORM or CLI
+code.
+
+Spark runs in local mode unless ``JIQUN_SPARK_MASTER`` names a cluster (``spark://host:7077``,
+``yarn`` …); everything else (memory, executors) comes from Spark's own configuration
+(``SPARK_CONF_DIR``/``spark-defaults.conf``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import atexit
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -16,53 +25,128 @@ import ibis
 import polars as pl
 from ibis.expr.types import Table
 
-from jiqun.errors import InputError
+from jiqun.errors import InputError, JiqunError
 
-ENGINES = ("duckdb",)
+ENGINES = ("duckdb", "spark")
+SPARK_MASTER_DEFAULT = "local[2]"
 
 
 @dataclass(frozen=True)
 class Columns:
-    """Which columns of the long table hold what."""
+    """Which columns of the long table hold what.
+
+    ``firm`` makes the table firm-level (one row per firm [× year]); measures of regions and
+    industries then add firms up per region × industry first. ``area``, ``population`` and
+    ``establishments`` are attributes of a region (area, population) or of a region × industry
+    (number of establishments) repeated on its rows.
+    """
 
     region: str = "region"
     industry: str = "industry"
     value: str = "value"
     year: str | None = None
+    firm: str | None = None
+    area: str | None = None
+    population: str | None = None
+    establishments: str | None = None
 
     def year_keys(self) -> list[str]:
         """The columns that group a cross-section: the year when there is one."""
         return [self.year] if self.year else []
 
+    def cell_keys(self) -> list[str]:
+        """Region, industry and year: the key of one cell of the region × industry table."""
+        return [self.region, self.industry, *self.year_keys()]
+
+    def optional_numeric(self) -> list[str]:
+        """The optional numeric attribute columns that are set."""
+        return [c for c in (self.area, self.population, self.establishments) if c]
+
 
 def connect(engine: str = "duckdb") -> Any:
-    """An Ibis backend: an in-memory DuckDB (the default)."""
+    """An Ibis backend: an in-memory DuckDB (the default) or a Spark session."""
     if engine == "duckdb":
         return ibis.duckdb.connect()
+    if engine == "spark":
+        return ibis.pyspark.connect(spark_session())
     raise InputError.single("不支持的计算引擎", column="--engine", value=engine,
                             expected="、".join(ENGINES))
 
 
+def spark_session() -> Any:
+    """The process's Spark session: local mode unless ``JIQUN_SPARK_MASTER`` says otherwise."""
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError as exc:
+        raise InputError.single("未安装 Spark 引擎（PySpark）", column="--engine", value="spark",
+                                expected="pip install 'jiqun[spark]'，并安装 Java 17") from exc
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        raise JiqunError("Spark 需要 Java 17：未找到 java，也未设置 JAVA_HOME")
+    master = os.environ.get("JIQUN_SPARK_MASTER", SPARK_MASTER_DEFAULT)
+    builder = (SparkSession.builder.appName("jiqun").master(master)
+               .config("spark.sql.session.timeZone", "UTC"))
+    if master.startswith("local"):
+        builder = builder.config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "8")
+    return builder.getOrCreate()
+
+
 def long_table(data: Any, cols: Columns, con: Any) -> Table:
-    """The user's data as an Ibis table on ``con``, checked and with a float value column."""
-    frame = _as_polars(data)
+    """The user's data as an Ibis table on ``con``, checked, with float value columns."""
+    frame = prepare_frame(as_polars(data), cols)
+    return upload(frame, con)
+
+
+def prepare_frame(frame: pl.DataFrame, cols: Columns) -> pl.DataFrame:
+    """Keep the named columns, with string codes and float values, after checking them."""
     _check_columns(frame, cols)
-    keep = [cols.region, cols.industry, *cols.year_keys(), cols.value]
+    codes = [c for c in (cols.region, cols.industry, cols.firm) if c]
+    numeric = [cols.value, *cols.optional_numeric()]
     frame = frame.select(
-        pl.col(cols.region).cast(pl.String), pl.col(cols.industry).cast(pl.String),
-        *[pl.col(c) for c in cols.year_keys()], pl.col(cols.value).cast(pl.Float64),
-    ).select(keep)
-    _check_values(frame, cols)
-    return con.create_table(ibis.util.gen_name("long"), frame, temp=True)
+        *[pl.col(c).cast(pl.String) for c in codes],
+        *[pl.col(c).cast(pl.Int64, strict=False).alias(f"jq_year_{c}") for c in cols.year_keys()],
+        *[pl.col(c) for c in cols.year_keys()],
+        *[pl.col(c).cast(pl.Float64, strict=False) for c in numeric],
+    )
+    _check_years(frame, cols.year_keys())
+    frame = frame.drop(cols.year_keys()).rename({f"jq_year_{c}": c for c in cols.year_keys()})
+    _check_codes(frame, codes)
+    for column in numeric:
+        _check_values(frame, column)
+    return frame
+
+
+def cells(t: Table, c: Columns) -> Table:
+    """One row per region × industry [× year]: rows of the same cell (firms) added up.
+
+    Region attributes (area, population) are carried along; establishments are the number of
+    distinct firms on a firm-level table, else the sum of the establishments column.
+    """
+    aggregates: dict[str, Any] = {c.value: t[c.value].sum()}
+    for column in (c.area, c.population):
+        if column:
+            aggregates[column] = t[column].max()
+    if c.establishments:
+        aggregates[c.establishments] = t[c.establishments].sum()
+    elif c.firm:
+        aggregates["jq_establishments"] = t[c.firm].nunique().cast("float64")
+    return t.group_by(c.cell_keys()).agg(**aggregates)
+
+
+def establishments_column(c: Columns) -> str | None:
+    """The column of :func:`cells` holding establishment counts, if there is one."""
+    if c.establishments:
+        return c.establishments
+    return "jq_establishments" if c.firm else None
 
 
 def run(expr: Table, con: Any, order: list[str] | None = None) -> pl.DataFrame:
     """Execute ``expr`` on ``con`` and return a polars frame (sorted by ``order`` if given)."""
     result = con.to_polars(expr)
-    return result.sort(order) if order else result
+    return result.sort(order, nulls_last=True) if order else result
 
 
-def _as_polars(data: Any) -> pl.DataFrame:
+def as_polars(data: Any) -> pl.DataFrame:
+    """A polars frame from a polars, pandas or pyarrow table, or from a CSV/XLSX/Parquet file."""
     if isinstance(data, pl.DataFrame):
         return data
     if isinstance(data, (str, Path)):
@@ -73,6 +157,27 @@ def _as_polars(data: Any) -> pl.DataFrame:
     except (TypeError, ValueError) as exc:
         raise InputError.single(f"不能作为长表读取：{type(data).__name__}",
                                 expected="polars/pandas/pyarrow 表或 CSV/XLSX/Parquet 文件") from exc
+
+
+def upload(frame: pl.DataFrame, con: Any) -> Table:
+    name = ibis.util.gen_name("long")
+    if con.name == "pyspark":
+        # Spark reads Parquet in parallel; the file lives until the process exits
+        path = _spark_scratch() / f"{name}.parquet"
+        frame.write_parquet(path)
+        return con.read_parquet(str(path), table_name=name)
+    return con.create_table(name, frame, temp=True)
+
+
+_SCRATCH: list[Path] = []
+
+
+def _spark_scratch() -> Path:
+    if not _SCRATCH:
+        path = Path(tempfile.mkdtemp(prefix="jiqun-spark-"))
+        atexit.register(shutil.rmtree, path, True)
+        _SCRATCH.append(path)
+    return _SCRATCH[0]
 
 
 def _read_file(path: Path) -> pl.DataFrame:
@@ -89,17 +194,35 @@ def _read_file(path: Path) -> pl.DataFrame:
 
 
 def _check_columns(frame: pl.DataFrame, cols: Columns) -> None:
-    wanted = [cols.region, cols.industry, cols.value, *cols.year_keys()]
+    wanted = [getattr(cols, f.name) for f in fields(cols) if getattr(cols, f.name)]
     missing = [c for c in wanted if c not in frame.columns]
     if missing:
         raise InputError.single(f"缺少列：{'、'.join(missing)}", column=missing[0],
                                 expected=f"表中现有的列：{'、'.join(frame.columns)}")
 
 
-def _check_values(frame: pl.DataFrame, cols: Columns) -> None:
-    bad = frame.filter(pl.col(cols.value).is_nan() | pl.col(cols.value).is_null()
-                       | (pl.col(cols.value) < 0))
+def _check_codes(frame: pl.DataFrame, codes: list[str]) -> None:
+    for column in codes:
+        blank = frame.with_row_index("jq_row").filter(
+            pl.col(column).is_null() | (pl.col(column).str.strip_chars() == ""))
+        if blank.height:
+            raise InputError.single("代码为空", row=int(blank["jq_row"][0]) + 2, column=column,
+                                    expected="每一行都要有代码")
+
+
+def _check_years(frame: pl.DataFrame, years: list[str]) -> None:
+    for column in years:
+        bad = frame.with_row_index("jq_row").filter(pl.col(f"jq_year_{column}").is_null())
+        if bad.height:
+            row = bad.row(0, named=True)
+            raise InputError.single("年份不是整数", row=int(row["jq_row"]) + 2, column=column,
+                                    value=str(row[column]), expected="四位整数年份，如 2024")
+
+
+def _check_values(frame: pl.DataFrame, column: str) -> None:
+    bad = frame.with_row_index("jq_row").filter(
+        pl.col(column).is_nan() | pl.col(column).is_null() | (pl.col(column) < 0))
     if bad.height:
         row = bad.row(0, named=True)
-        raise InputError.single("数值缺失、非数字或为负", column=cols.value, value=str(row[cols.value]),
-                                expected="非负数（没有的组合可以省略或填 0）")
+        raise InputError.single("数值缺失、非数字或为负", row=int(row["jq_row"]) + 2, column=column,
+                                value=str(row[column]), expected="非负数（没有的组合可以省略或填 0）")

@@ -8,34 +8,46 @@ expression, so that one definition runs on every backend.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import ibis
 from ibis.expr.types import Table
 
-from jiqun.indicators.engine import Columns
+from jiqun.errors import InputError
+from jiqun.indicators.engine import Columns, cells
 
 
-def _with_totals(t: Table, c: Columns) -> Table:
+def _with_totals(t: Table, c: Columns, base: Iterable[str] | None = None) -> Table:
+    """Add region, industry and overall totals; ``base`` restricts the region and overall totals
+    to those industries (the US CMP's traded industries)."""
     keys = c.year_keys()
     value = t[c.value]
+    in_base = value if base is None else ibis.ifelse(t[c.industry].isin(list(base)), value, 0.0)
     return t.mutate(
-        jq_region_total=value.sum().over(group_by=[t[c.region], *[t[k] for k in keys]]),
+        jq_region_total=in_base.sum().over(group_by=[t[c.region], *[t[k] for k in keys]]),
         jq_industry_total=value.sum().over(group_by=[t[c.industry], *[t[k] for k in keys]]),
-        jq_total=value.sum().over(group_by=[t[k] for k in keys]) if keys else value.sum().over(),
+        jq_total=in_base.sum().over(group_by=[t[k] for k in keys]) if keys else in_base.sum().over(),
     )
 
 
-def location_quotient(t: Table, c: Columns) -> Table:
-    """Location quotient (区位熵) and the two shares it compares.
+def location_quotient(t: Table, c: Columns, base: Iterable[str] | None = None) -> Table:
+    """Location quotient (区位熵), its additive variant and the two shares it compares.
 
-    .. math:: LQ_{ri} = \\frac{x_{ri} / x_r}{x_i / x}
+    .. math:: LQ_{ri} = \\frac{x_{ri} / x_r}{x_i / x}, \\qquad ALQ_{ri} = \\frac{x_{ri}}{x_r} -
+              \\frac{x_i}{x}
 
-    A region with no value at all, or an industry absent everywhere, gets a null LQ rather than a
-    division by zero.
+    With ``base`` (a list of industry codes, e.g. the traded industries) the region total
+    :math:`x_r` and the overall total :math:`x` count only those industries, as the US Cluster
+    Mapping Project computes LQ relative to traded employment. A region with no value at all, or
+    an industry absent everywhere, gets a null LQ rather than a division by zero. The additive
+    location quotient is the difference of the shares (in share points; 0 for an average region).
 
     References
     ----------
     Balland, P.-A. (2017). *Economic Geography in R: Introduction to the EconGeo package*
-    (``location_quotient``); Isard, W. (1960). *Methods of Regional Analysis*. MIT Press.
+    (``location_quotient``); Isard, W. (1960). *Methods of Regional Analysis*. MIT Press;
+    Delgado, M., Porter, M. E. & Stern, S. (2016). Defining clusters of related industries.
+    *Journal of Economic Geography* 16(1), 1–38 (traded employment as the base).
 
     Examples
     --------
@@ -46,7 +58,7 @@ def location_quotient(t: Table, c: Columns) -> Table:
     >>> compute("lq", data)["lq"].to_list()
     [0.4, 2.0, 1.6]
     """
-    t = _with_totals(t, c)
+    t = _with_totals(cells(t, c), c, base)
     share_in_region = t[c.value] / t.jq_region_total.nullif(0)
     share_in_nation = t.jq_industry_total / t.jq_total.nullif(0)
     share_of_industry = t[c.value] / t.jq_industry_total.nullif(0)
@@ -54,6 +66,7 @@ def location_quotient(t: Table, c: Columns) -> Table:
         t[c.region], t[c.industry], *[t[k] for k in c.year_keys()],
         share_in_region.name("share_in_region"), share_of_industry.name("share_of_industry"),
         (share_in_region / share_in_nation.nullif(0)).name("lq"),
+        (share_in_region - share_in_nation).name("additive_lq"),
     )
 
 
@@ -81,10 +94,20 @@ def hoover(t: Table, c: Columns) -> Table:
     Hoover, E. M. (1936). The measurement of industrial localization. *Review of Economics and
     Statistics* 18(4), 162–171.
     """
-    t = _with_totals(t, c)
-    gap = (t[c.value] / t.jq_industry_total.nullif(0) - t.jq_region_total / t.jq_total.nullif(0)).abs()
+    t = _with_totals(cells(t, c), c)
+    size = t.jq_region_total / t.jq_total.nullif(0)
+    gap = _gap_beyond_absent(t[c.value] / t.jq_industry_total.nullif(0), size)
     keys = [c.industry, *c.year_keys()]
-    return t.mutate(gap=gap).group_by(keys).agg(hoover=(0.5 * ibis._.gap.sum()))
+    return t.mutate(gap=gap).group_by(keys).agg(hoover=(0.5 * (1 + ibis._.gap.sum())))
+
+
+def _gap_beyond_absent(share: ibis.Value, reference: ibis.Value) -> ibis.Value:
+    """One row's part of :math:`\\sum |a - b|` over *all* units, absent ones included.
+
+    A long table omits zeros; an absent unit would contribute its reference share *b*. Since the
+    reference shares sum to 1, :math:`\\sum_{all} |a-b| = 1 + \\sum_{present} (|a-b| - b)`.
+    """
+    return (share - reference).abs() - reference
 
 
 def krugman(t: Table, c: Columns) -> tuple[Table, Table]:
@@ -102,32 +125,71 @@ def krugman(t: Table, c: Columns) -> tuple[Table, Table]:
     Krugman, P. (1991). *Geography and Trade*. MIT Press; Wieland, T. (2019). REAT: Regional
     Economic Analysis Toolbox (R package), ``krugman.spec``.
     """
-    t = _with_totals(t, c)
-    spec = (t[c.value] / t.jq_region_total.nullif(0) - t.jq_industry_total / t.jq_total.nullif(0)).abs()
-    conc = (t[c.value] / t.jq_industry_total.nullif(0) - t.jq_region_total / t.jq_total.nullif(0)).abs()
+    t = _with_totals(cells(t, c), c)
+    national = t.jq_industry_total / t.jq_total.nullif(0)
+    size = t.jq_region_total / t.jq_total.nullif(0)
+    spec = _gap_beyond_absent(t[c.value] / t.jq_region_total.nullif(0), national)
+    conc = _gap_beyond_absent(t[c.value] / t.jq_industry_total.nullif(0), size)
     t = t.mutate(spec=spec, conc=conc)
-    by_region = t.group_by([c.region, *c.year_keys()]).agg(krugman_specialisation=ibis._.spec.sum())
-    by_industry = t.group_by([c.industry, *c.year_keys()]).agg(krugman_concentration=ibis._.conc.sum())
+    by_region = t.group_by([c.region, *c.year_keys()]).agg(krugman_specialisation=1 + ibis._.spec.sum())
+    by_industry = t.group_by([c.industry, *c.year_keys()]).agg(krugman_concentration=1 + ibis._.conc.sum())
     return by_region, by_industry
 
 
-def herfindahl(t: Table, c: Columns, within: str = "industry") -> Table:
-    """Herfindahl–Hirschman index of regions within each industry (or of industries in a region).
+def _unit_and_group(c: Columns, within: str) -> tuple[str, list[str]]:
+    """The unit whose shares are squared and the keys of the group they are shares of."""
+    years = c.year_keys()
+    if within == "industry":
+        return c.region, [c.industry, *years]
+    if within == "region":
+        return c.industry, [c.region, *years]
+    if within == "cell":
+        if c.firm is None:
+            raise InputError.single("地区×行业内企业的集中度需要企业列", column="--firm",
+                                    expected="企业标识列（如统一社会信用代码）")
+        return c.firm, c.cell_keys()
+    raise InputError.single("不认识的 within", column="--within", value=within,
+                            expected="industry（行业内各地区）、region（地区内各行业）、cell（地区×行业内各企业）")
 
-    .. math:: HHI_i = \\sum_r s_{ri}^2, \\quad s_{ri} = x_{ri} / x_i; \\qquad
-              HHI^*_i = \\frac{HHI_i - 1/N}{1 - 1/N}; \\qquad N^{eq}_i = 1 / HHI_i
+
+def _positive_units(t: Table, c: Columns, within: str) -> tuple[Table, str, list[str]]:
+    unit, keys = _unit_and_group(c, within)
+    t = t if within == "cell" else cells(t, c)
+    if within == "cell" or c.firm is None:
+        t = t.filter(t[c.value] > 0)
+    else:
+        t = t.group_by([unit, *keys]).agg(**{c.value: t[c.value].sum()})
+        t = t.filter(t[c.value] > 0)
+    return t, unit, keys
+
+
+def herfindahl(t: Table, c: Columns, within: str = "industry") -> Table:
+    """Herfindahl–Hirschman index of the units within a group.
+
+    ``within="industry"``: regions within each industry (the default); ``"region"``: industries
+    within each region; ``"cell"``: firms within each region × industry (needs a firm column).
+
+    .. math:: HHI_g = \\sum_u s_{ug}^2, \\quad s_{ug} = x_{ug} / x_g; \\qquad
+              HHI^*_g = \\frac{HHI_g - 1/N_g}{1 - 1/N_g}; \\qquad N^{eq}_g = 1 / HHI_g
 
     *N* is the number of units with a positive value. HHI lies in [1/N, 1]; the normalised index in
-    [0, 1] (0 when N = 1 is undefined and reported as null).
+    [0, 1] (null when N = 1, where it is undefined).
 
     References
     ----------
     Hirschman, A. O. (1964). The paternity of an index. *American Economic Review* 54(5), 761;
     Herfindahl, O. C. (1950). *Concentration in the U.S. Steel Industry*. Columbia University.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from jiqun.indicators import compute
+    >>> firms = pl.DataFrame({"region": ["a"] * 3, "industry": ["x"] * 3, "firm": ["f1", "f2", "f3"],
+    ...                       "value": [2.0, 1.0, 1.0]})
+    >>> compute("hhi", firms, firm="firm", within="cell")["hhi"].to_list()
+    [0.375]
     """
-    group, unit = (c.industry, c.region) if within == "industry" else (c.region, c.industry)
-    keys = [group, *c.year_keys()]
-    t = t.filter(t[c.value] > 0)
+    t, unit, keys = _positive_units(t, c, within)
     t = t.mutate(total=t[c.value].sum().over(group_by=[t[k] for k in keys]))
     t = t.mutate(share=t[c.value] / t.total)
     out = t.group_by(keys).agg(hhi=(ibis._.share ** 2).sum(), n=ibis._[unit].nunique())
@@ -139,20 +201,164 @@ def herfindahl(t: Table, c: Columns, within: str = "industry") -> Table:
 
 
 def concentration_ratio(t: Table, c: Columns, n: int = 4, within: str = "industry") -> Table:
-    """CRn: the share of the *n* largest regions in each industry (or industries in a region).
+    """CRn: the share of the *n* largest units in each group (``within`` as for :func:`herfindahl`).
 
-    .. math:: CR_n(i) = \\sum_{k=1}^{n} s_{(k)i}, \\quad s_{(1)i} \\ge s_{(2)i} \\ge \\dots
+    .. math:: CR_n(g) = \\sum_{k=1}^{n} s_{(k)g}, \\quad s_{(1)g} \\ge s_{(2)g} \\ge \\dots
+
+    Ties at the n-th place do not matter: tied units have equal shares.
 
     References
     ----------
     Bain, J. S. (1951). Relation of profit rate to industry concentration. *Quarterly Journal of
     Economics* 65(3), 293–324.
     """
-    group = c.industry if within == "industry" else c.region
-    keys = [group, *c.year_keys()]
-    t = t.filter(t[c.value] > 0)
-    window = ibis.window(group_by=[t[k] for k in keys], order_by=[ibis.desc(t[c.value])])
+    if n < 1:
+        raise InputError.single("n 应为正整数", column="--n", value=str(n), expected="≥ 1，常用 4 或 8")
+    t, unit, keys = _positive_units(t, c, within)
+    window = ibis.window(group_by=[t[k] for k in keys], order_by=[ibis.desc(t[c.value]), t[unit]])
     t = t.mutate(total=t[c.value].sum().over(group_by=[t[k] for k in keys]),
                  rank=ibis.row_number().over(window))
     top = t.filter(t["rank"] < n)
     return top.group_by(keys).agg(**{f"cr{n}": (top[c.value] / top.total).sum()})
+
+
+def _count_over(t: Table, column: str, keys: list[str]) -> Table:
+    """The number of distinct values of ``column`` per year (the whole table without years)."""
+    if keys:
+        return t.group_by(keys).agg(jq_count=t[column].nunique())
+    return t.aggregate(jq_count=t[column].nunique())
+
+
+def _join_count(t: Table, counts: Table, keys: list[str]) -> Table:
+    return t.inner_join(counts, keys) if keys else t.cross_join(counts)
+
+
+def _gini_of_lq(lq: Table, c: Columns, group: str, unit: str, extent: Table) -> Table:
+    """REAT's Gini of the LQs of one group over all units of the table (absent units have LQ 0)."""
+    keys = [group, *c.year_keys()]
+    years = c.year_keys()
+    lq = _join_count(lq.filter(lq.lq > 0), extent, years)
+    window = ibis.window(group_by=[lq[k] for k in keys], order_by=[lq.lq])
+    lq = lq.mutate(jq_rank=ibis.row_number().over(window) + 1,
+                   jq_present=lq.lq.count().over(group_by=[lq[k] for k in keys]))
+    # the absent units (LQ 0) take the lowest ranks, so present ones start after them
+    rank = lq.jq_rank + (lq.jq_count - lq.jq_present)
+    out = lq.group_by(keys).agg(jq_sum_rank_lq=(rank * lq.lq).sum(), jq_sum_lq=lq.lq.sum(),
+                                jq_n=lq.jq_count.max())
+    n = out.jq_n.cast("float64")
+    mean = out.jq_sum_lq / n
+    gini = 2 / (n * n * mean) * (out.jq_sum_rank_lq - mean * n * (n + 1) / 2)
+    return out.select(*[out[k] for k in keys], gini.name("gini"))
+
+
+def _lorenz_gini(lq: Table, c: Columns, group: str, weight: str) -> Table:
+    """Gini of the Lorenz curve of the group's shares against the units' sizes, units sorted by LQ."""
+    keys = [group, *c.year_keys()]
+    lq = lq.filter(lq.lq > 0)
+    window = ibis.window(group_by=[lq[k] for k in keys], order_by=[lq.lq],
+                         preceding=None, following=0)
+    lq = lq.mutate(jq_cum=lq.jq_share.sum().over(window))
+    area = lq[weight] * (2 * lq.jq_cum - lq.jq_share)
+    out = lq.mutate(jq_area=area).group_by(keys).agg(jq_area=ibis._.jq_area.sum())
+    return out.select(*[out[k] for k in keys], (1 - out.jq_area).name("gini_weighted"))
+
+
+def gini(t: Table, c: Columns) -> tuple[Table, Table]:
+    """Gini coefficients of concentration (per industry) and of specialisation (per region).
+
+    Unweighted (REAT's ``gini.conc`` / ``gini.spec``): the Gini of the location quotients of an
+    industry over all *n* regions of the table (absent regions have LQ 0), sorted ascending,
+
+    .. math:: G_i = \\frac{2}{n^2 \\bar C} \\sum_{\\lambda=1}^{n} \\lambda\\,(C_{(\\lambda)} - \\bar C)
+
+    and the same over industries for a region. Weighted (the locational Gini of Krugman, 1991):
+    regions sorted by LQ, the Lorenz curve of the industry's shares :math:`x_{ri}/x_i` against
+    the regions' sizes :math:`w_r = x_r/x`,
+
+    .. math:: G^w_i = 1 - \\sum_r w_r (Y_r + Y_{r-1})
+
+    with :math:`Y` the cumulated industry share; for a region, industries weighted by their
+    national size :math:`x_i/x`. Both are 0 for an even spread and approach 1 for full
+    concentration.
+
+    References
+    ----------
+    Wieland, T. (2019). REAT: Regional Economic Analysis Toolbox, ``gini.conc``, ``gini.spec``
+    and ``gini`` (weighted, after Dörsam 2004); Farhauer, O. & Kröll, A. (2013). *Standorttheorien*.
+    Springer (worked example); Krugman, P. (1991). *Geography and Trade*. MIT Press.
+    """
+    lq = location_quotient(t, c)
+    base = _with_totals(cells(t, c), c)
+    sizes = base.select(*[base[k] for k in c.cell_keys()],
+                        jq_region_weight=base.jq_region_total / base.jq_total,
+                        jq_industry_weight=base.jq_industry_total / base.jq_total)
+    lq = lq.inner_join(sizes, c.cell_keys())
+    years = c.year_keys()
+    by_industry = _gini_of_lq(lq, c, c.industry, c.region, _count_over(lq, c.region, years)).inner_join(
+        _lorenz_gini(lq.mutate(jq_share=lq.share_of_industry), c, c.industry, "jq_region_weight"),
+        [c.industry, *years])
+    by_region = _gini_of_lq(lq, c, c.region, c.industry, _count_over(lq, c.industry, years)).inner_join(
+        _lorenz_gini(lq.mutate(jq_share=lq.share_in_region), c, c.region, "jq_industry_weight"),
+        [c.region, *years])
+    return by_industry, by_region
+
+
+def theil(t: Table, c: Columns) -> tuple[Table, Table]:
+    """Theil indices of concentration (per industry over regions) and specialisation (per region).
+
+    Theil T of the industry's values over all *n* regions of the table (absent regions count 0),
+    relative Theil against the regions' sizes, and the mean log deviation (Theil L, REAT's
+    ``theil``; null when a region has 0):
+
+    .. math::
+        T_i = \\frac1n \\sum_r \\frac{x_{ri}}{\\mu_i} \\ln\\frac{x_{ri}}{\\mu_i}, \\qquad
+        T^{rel}_i = \\sum_r \\frac{x_{ri}}{x_i} \\ln LQ_{ri}, \\qquad
+        L_i = \\frac1n \\sum_r \\ln\\frac{\\mu_i}{x_{ri}}
+
+    with :math:`\\mu_i = x_i / n`; for regions the same over industries (relative to the national
+    structure). T lies in [0, ln n]; the relative Theil is the Kullback–Leibler divergence of the
+    industry's spread from the spread of the whole economy.
+
+    References
+    ----------
+    Theil, H. (1967). *Economics and Information Theory*. North-Holland; Mori, T., Nishikimi, K. &
+    Smith, T. E. (2005). A divergence statistic for industrial localization. *Review of Economics
+    and Statistics* 87(4), 635–651; Wieland, T. (2019). REAT, ``theil`` (Stoermann 2009 example).
+    """
+    lq = location_quotient(t, c).filter(ibis._.lq > 0)
+    years = c.year_keys()
+    return (_theil_of(lq, c, c.industry, lq.share_of_industry, _count_over(lq, c.region, years)),
+            _theil_of(lq, c, c.region, lq.share_in_region, _count_over(lq, c.industry, years)))
+
+
+def _theil_of(lq: Table, c: Columns, group: str, share: ibis.Value, extent: Table) -> Table:
+    keys = [group, *c.year_keys()]
+    lq = _join_count(lq.mutate(jq_share=share), extent, c.year_keys())
+    out = lq.group_by(keys).agg(
+        jq_entropy=(ibis._.jq_share * ibis._.jq_share.ln()).sum(),
+        jq_relative=(ibis._.jq_share * ibis._.lq.ln()).sum(),
+        jq_log_share=ibis._.jq_share.ln().sum(),
+        jq_present=ibis._.jq_share.count(), jq_n=ibis._.jq_count.max(),
+    )
+    n = out.jq_n.cast("float64")
+    mean_log_deviation = ibis.ifelse(out.jq_present == out.jq_n, -(n.ln()) - out.jq_log_share / n, None)
+    return out.select(*[out[k] for k in keys], (out.jq_entropy + n.ln()).name("theil"),
+                      out.jq_relative.name("theil_relative"), mean_log_deviation.name("theil_l"))
+
+
+def relative_diversity(t: Table, c: Columns) -> Table:
+    """Duranton–Puga relative diversity index of each region.
+
+    .. math:: RDI_r = 1 \\Big/ \\sum_i \\left| \\frac{x_{ri}}{x_r} - \\frac{x_i}{x} \\right|
+
+    over all industries of the table (absent ones contribute their national share). High values
+    mean a structure close to the nation's (diverse); the inverse of Krugman's specialisation.
+
+    References
+    ----------
+    Duranton, G. & Puga, D. (2000). Diversity and specialisation in cities: why, where and when
+    does it matter? *Urban Studies* 37(3), 533–555; Wieland, T. (2019). REAT, ``durpug``.
+    """
+    spec, _ = krugman(t, c)
+    return spec.select(*[spec[k] for k in [c.region, *c.year_keys()]],
+                       (1 / spec.krugman_specialisation.nullif(0)).name("rdi"))
