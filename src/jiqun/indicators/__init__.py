@@ -10,7 +10,7 @@ measures collect the region × industry table and finish in NumPy.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import ibis
@@ -23,7 +23,7 @@ from jiqun.indicators import dynamics as dy
 from jiqun.indicators import ratings as ra
 from jiqun.indicators import spatial as sa
 from jiqun.indicators import specialisation as sp
-from jiqun.indicators.engine import Columns, as_polars, cells, connect, prepare_frame, run, upload
+from jiqun.indicators.engine import Columns, cells, connect, long_table, run
 from jiqun.indicators.rollup import roll_up
 
 
@@ -101,38 +101,104 @@ INDICATORS: dict[str, Indicator] = {
 }
 
 
+class Workbench:
+    """A long table loaded and checked once on an engine, ready to compute many indicators.
+
+    The region × industry (× year) cells are added up once and kept on the engine; indicators
+    that need the firm rows (EG, firm-level HHI/CRn …) read those.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> bench = prepare(pl.DataFrame({"region": ["a", "a", "b"], "industry": ["x", "y", "x"],
+    ...                               "value": [1.0, 3.0, 4.0]}))
+    >>> bench.compute("lq")["lq"].to_list(), bench.compute("hoover")["hoover"].to_list()
+    ([0.4, 2.0, 1.6], [0.45, 0.25])
+    """
+
+    def __init__(self, table: Table, cols: Columns, con: Any) -> None:
+        self.table, self.cols, self.con = table, cols, con
+        self._cells: Table | None = None
+
+    @property
+    def cells(self) -> Table:
+        """The cell table, computed on the engine the first time it is needed."""
+        if self._cells is None:
+            self._cells = cells(self.table, self.cols).cache()
+        return self._cells
+
+    def compute(self, name: str, **options: Any) -> pl.DataFrame:
+        """Compute indicator ``name`` (see :data:`INDICATORS`) with its options."""
+        if name not in INDICATORS:
+            raise InputError.single("不认识的指标", column="NAME", value=name, expected="、".join(INDICATORS))
+        indicator, cols = INDICATORS[name], self.cols
+        if indicator.needs_years:
+            options = _with_default_years(self.table, cols, self.con, options)
+        if indicator.stochastic and "rng" not in options:
+            raise InputError.single("该指标用置换检验，需要显式的随机数生成器", column="rng", value=name,
+                                    expected="rng=numpy.random.default_rng(种子)；命令行用 --seed")
+        if indicator.matrix:
+            result = indicator.build(run(self.cells, self.con), _cell_columns(cols), **options)
+        elif _needs_firm_rows(name, options, cols):
+            result = run(indicator.build(self.table, cols, **options), self.con)
+        else:
+            result = run(indicator.build(self.cells, _cell_columns(cols), **options), self.con)
+        order = [c for c in result.columns
+                 if c in {cols.region, cols.industry, "unit", "code", "industry_2", cols.year}]
+        return result.sort(order, nulls_last=True) if order else result
+
+
+FIRM_ROW_INDICATORS = {"eg"}
+
+
+def _needs_firm_rows(name: str, options: dict[str, Any], cols: Columns) -> bool:
+    """Whether the indicator reads single firms rather than region × industry cells."""
+    firm_level_hhi = name in {"hhi", "crn"} and options.get("within") == "cell"
+    return cols.firm is not None and (name in FIRM_ROW_INDICATORS or firm_level_hhi)
+
+
+def _cell_columns(cols: Columns) -> Columns:
+    """The columns of :func:`cells`' output: no firm column, establishments counted."""
+    establishments = cols.establishments or ("jq_establishments" if cols.firm else None)
+    return replace(cols, firm=None, establishments=establishments)
+
+
+def prepare(data: Any, region: str = "region", industry: str = "industry", value: str = "value",
+            year: str | None = None, firm: str | None = None, area: str | None = None,
+            population: str | None = None, establishments: str | None = None,
+            engine: str = "duckdb", region_level: str | None = None,
+            industry_level: str | None = None) -> Workbench:
+    """Load and check a long table once (frame or CSV/XLSX/Parquet file) for many indicators.
+
+    A Parquet file is scanned in place by the engine. ``region_level`` (county/city/province) and
+    ``industry_level`` (class/group/division/section) roll the codes up the GB/T 2260 and
+    GB/T 4754 hierarchies first.
+    """
+    cols = Columns(region=region, industry=industry, value=value, year=year, firm=firm, area=area,
+                   population=population, establishments=establishments)
+    con = connect(engine)
+    table = long_table(data, cols, con)
+    table = roll_up(table, cols, con, region_level, industry_level)
+    return Workbench(table, cols, con)
+
+
 def compute(name: str, data: Any, region: str = "region", industry: str = "industry",
             value: str = "value", year: str | None = None, firm: str | None = None,
             area: str | None = None, population: str | None = None,
             establishments: str | None = None, engine: str = "duckdb",
             region_level: str | None = None, industry_level: str | None = None,
             **options: Any) -> pl.DataFrame:
-    """Compute indicator ``name`` on a long table; see :data:`INDICATORS` for the names.
+    """Compute indicator ``name`` on a long table; see :data:`INDICATORS` and :func:`prepare`.
 
-    ``region_level`` (county/city/province) and ``industry_level`` (class/group/division/section)
-    roll the codes up the GB/T 2260 and GB/T 4754 hierarchies first. Options go to the indicator
-    (e.g. ``n=4``, ``within="cell"``, ``base=[…]``, ``threshold=1``).
+    Options go to the indicator (e.g. ``n=4``, ``within="cell"``, ``base=[…]``, ``threshold=1``,
+    ``rng=numpy.random.default_rng(1)`` for the permutation tests).
     """
     if name not in INDICATORS:
         raise InputError.single("不认识的指标", column="NAME", value=name, expected="、".join(INDICATORS))
-    indicator = INDICATORS[name]
-    cols = Columns(region=region, industry=industry, value=value, year=year, firm=firm, area=area,
-                   population=population, establishments=establishments)
-    frame = prepare_frame(as_polars(data), cols)
-    frame = roll_up(frame, cols, region_level, industry_level)
-    con = connect(engine)
-    table = upload(frame, con)
-    if indicator.needs_years:
-        options = _with_default_years(table, cols, con, options)
-    if indicator.stochastic and "rng" not in options:
-        raise InputError.single("该指标用置换检验，需要显式的随机数生成器", column="rng", value=name,
-                                expected="rng=numpy.random.default_rng(种子)；命令行用 --seed")
-    if indicator.matrix:
-        result = indicator.build(run(cells(table, cols), con), cols, **options)
-    else:
-        result = run(indicator.build(table, cols, **options), con)
-    order = [c for c in result.columns if c in {region, industry, "unit", "code", "industry_2", year}]
-    return result.sort(order, nulls_last=True) if order else result
+    bench = prepare(data, region=region, industry=industry, value=value, year=year, firm=firm,
+                    area=area, population=population, establishments=establishments, engine=engine,
+                    region_level=region_level, industry_level=industry_level)
+    return bench.compute(name, **options)
 
 
 def _with_default_years(table: Table, cols: Columns, con: Any, options: dict[str, Any]) -> dict[str, Any]:
@@ -143,4 +209,4 @@ def _with_default_years(table: Table, cols: Columns, con: Any, options: dict[str
     return {"base": years[0], "final": years[-1], **options}
 
 
-__all__ = ["INDICATORS", "Columns", "Indicator", "compute"]
+__all__ = ["INDICATORS", "Columns", "Indicator", "Workbench", "compute", "prepare"]

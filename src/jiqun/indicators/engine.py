@@ -84,20 +84,94 @@ def spark_session() -> Any:
         raise JiqunError("Spark 需要 Java 17：未找到 java，也未设置 JAVA_HOME")
     master = os.environ.get("JIQUN_SPARK_MASTER", SPARK_MASTER_DEFAULT)
     builder = (SparkSession.builder.appName("jiqun").master(master)
-               .config("spark.sql.session.timeZone", "UTC"))
+               .config("spark.sql.session.timeZone", "UTC")
+               .config("spark.ui.showConsoleProgress", "false"))
     if master.startswith("local"):
         builder = builder.config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "8")
-    return builder.getOrCreate()
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
 
 
 def long_table(data: Any, cols: Columns, con: Any) -> Table:
-    """The user's data as an Ibis table on ``con``, checked, with float value columns."""
-    frame = prepare_frame(as_polars(data), cols)
-    return upload(frame, con)
+    """The user's data as an Ibis table on ``con``, checked, with string codes and float values.
+
+    A Parquet file is scanned in place by the engine (no copy into memory: this is the path for
+    tens of millions of rows) and checked there; anything else is read and checked with polars
+    first and handed to the engine without a copy where the engine allows it.
+    """
+    if isinstance(data, (str, Path)) and Path(data).suffix.lower() == ".parquet":
+        return scan_parquet(Path(data), cols, con)
+    first_row = 2 if isinstance(data, (str, Path)) else 1  # a file's row 1 is its header
+    return upload(prepare_frame(as_polars(data), cols, first_row), con)
 
 
-def prepare_frame(frame: pl.DataFrame, cols: Columns) -> pl.DataFrame:
-    """Keep the named columns, with string codes and float values, after checking them."""
+def scan_parquet(path: Path, cols: Columns, con: Any) -> Table:
+    """A Parquet long table scanned by the engine, typed and checked with one aggregate query."""
+    if not path.is_file():
+        raise InputError.single("找不到文件", file=str(path), expected="存在的 Parquet 长表")
+    try:
+        raw = (con.read_parquet(str(path), file_row_number=True) if con.name == "duckdb"
+               else con.read_parquet(str(path)))
+    except Exception as exc:  # each engine raises its own reader errors
+        raise InputError.single(f"无法读取 Parquet：{exc}", file=path.name, expected="Parquet 长表") from exc
+    _check_columns_named(list(raw.columns), cols, path.name)
+    both = raw.mutate(**_typed_columns(raw, cols))
+    _check_scanned(both, cols, con, path.name)
+    return both.select(**{c: both[f"jq_typed_{c}"] for c in _kept(cols)})
+
+
+def _kept(cols: Columns) -> list[str]:
+    codes = [c for c in (cols.region, cols.industry, cols.firm) if c]
+    return [*codes, *cols.year_keys(), cols.value, *cols.optional_numeric()]
+
+
+def _typed_columns(raw: Table, cols: Columns) -> dict[str, Any]:
+    """Each kept column cast to its type, under the name ``jq_typed_<column>``."""
+    codes = [c for c in (cols.region, cols.industry, cols.firm) if c]
+    casts = {c: raw[c].cast("string") for c in codes}
+    casts.update({c: raw[c].try_cast("int64") for c in cols.year_keys()})
+    casts.update({c: raw[c].try_cast("float64") for c in [cols.value, *cols.optional_numeric()]})
+    return {f"jq_typed_{c}": value for c, value in casts.items()}
+
+
+def _problems(both: Table, cols: Columns) -> dict[str, tuple[Any, str, str]]:
+    """Per column: the condition of a bad row, the message and what is expected."""
+    out: dict[str, tuple[Any, str, str]] = {}
+    for c in (cols.region, cols.industry, cols.firm):
+        if c:
+            typed = both[f"jq_typed_{c}"]
+            out[c] = (typed.isnull() | (typed.strip() == ""), "代码为空", "每一行都要有代码")
+    for c in cols.year_keys():
+        out[c] = (both[f"jq_typed_{c}"].isnull(), "年份不是整数", "四位整数年份，如 2024")
+    for c in [cols.value, *cols.optional_numeric()]:
+        typed = both[f"jq_typed_{c}"]
+        # DuckDB 2.0 folds isnan() to false from Parquet min/max statistics: ask the text as well
+        nan = typed.isnan() | typed.cast("string").lower().isin(["nan", "-nan"])
+        out[c] = (typed.isnull() | nan | (typed < 0), "数值缺失、非数字或为负",
+                  "非负数（没有的组合可以省略或填 0）")
+    return out
+
+
+def _check_scanned(both: Table, cols: Columns, con: Any, file: str) -> None:
+    """One pass counts the bad rows of every column; the first bad row is fetched for the message."""
+    problems = _problems(both, cols)
+    counts = con.execute(both.aggregate(**{
+        f"jq_bad_{k}": condition.cast("int64").sum()
+        for k, (condition, _, _) in enumerate(problems.values())}))
+    for k, (column, (condition, message, expected)) in enumerate(problems.items()):
+        if counts[f"jq_bad_{k}"].iloc[0]:
+            first = con.execute(both.filter(condition).limit(1)).iloc[0]
+            row = int(first["file_row_number"]) + 1 if "file_row_number" in first.index else None
+            raise InputError.single(message, file=file, row=row, column=column, value=str(first[column]),
+                                    expected=expected)
+
+
+def prepare_frame(frame: pl.DataFrame, cols: Columns, first_row: int = 1) -> pl.DataFrame:
+    """Keep the named columns, with string codes and float values, after checking them.
+
+    ``first_row`` is the number messages give the frame's first row (2 for a file with a header).
+    """
     _check_columns(frame, cols)
     codes = [c for c in (cols.region, cols.industry, cols.firm) if c]
     numeric = [cols.value, *cols.optional_numeric()]
@@ -105,14 +179,16 @@ def prepare_frame(frame: pl.DataFrame, cols: Columns) -> pl.DataFrame:
         *[pl.col(c).cast(pl.String) for c in codes],
         *[pl.col(c).cast(pl.Int64, strict=False).alias(f"jq_year_{c}") for c in cols.year_keys()],
         *[pl.col(c) for c in cols.year_keys()],
-        *[pl.col(c).cast(pl.Float64, strict=False) for c in numeric],
+        *[pl.col(c).cast(pl.Float64, strict=False).alias(f"jq_number_{c}") for c in numeric],
+        *[pl.col(c).alias(f"jq_given_{c}") for c in numeric],
     )
-    _check_years(frame, cols.year_keys())
-    frame = frame.drop(cols.year_keys()).rename({f"jq_year_{c}": c for c in cols.year_keys()})
-    _check_codes(frame, codes)
+    _check_years(frame, cols.year_keys(), first_row)
+    _check_codes(frame, codes, first_row)
     for column in numeric:
-        _check_values(frame, column)
-    return frame
+        _check_values(frame, column, first_row)
+    return frame.select(
+        *codes, *[pl.col(f"jq_year_{c}").alias(c) for c in cols.year_keys()],
+        *[pl.col(f"jq_number_{c}").alias(c) for c in numeric])
 
 
 def cells(t: Table, c: Columns) -> Table:
@@ -166,7 +242,9 @@ def upload(frame: pl.DataFrame, con: Any) -> Table:
         path = _spark_scratch() / f"{name}.parquet"
         frame.write_parquet(path)
         return con.read_parquet(str(path), table_name=name)
-    return con.create_table(name, frame, temp=True)
+    # DuckDB scans the Arrow buffers in place instead of copying them into a table
+    con.con.register(name, frame.to_arrow())
+    return con.table(name)
 
 
 _SCRATCH: list[Path] = []
@@ -194,35 +272,41 @@ def _read_file(path: Path) -> pl.DataFrame:
 
 
 def _check_columns(frame: pl.DataFrame, cols: Columns) -> None:
+    _check_columns_named(frame.columns, cols, None)
+
+
+def _check_columns_named(columns: list[str], cols: Columns, file: str | None) -> None:
     wanted = [getattr(cols, f.name) for f in fields(cols) if getattr(cols, f.name)]
-    missing = [c for c in wanted if c not in frame.columns]
+    missing = [c for c in wanted if c not in columns]
     if missing:
-        raise InputError.single(f"缺少列：{'、'.join(missing)}", column=missing[0],
-                                expected=f"表中现有的列：{'、'.join(frame.columns)}")
+        present = "、".join(c for c in columns if c != "file_row_number")
+        raise InputError.single(f"缺少列：{'、'.join(missing)}", file=file, column=missing[0],
+                                expected=f"表中现有的列：{present}")
 
 
-def _check_codes(frame: pl.DataFrame, codes: list[str]) -> None:
+def _check_codes(frame: pl.DataFrame, codes: list[str], first_row: int) -> None:
     for column in codes:
         blank = frame.with_row_index("jq_row").filter(
             pl.col(column).is_null() | (pl.col(column).str.strip_chars() == ""))
         if blank.height:
-            raise InputError.single("代码为空", row=int(blank["jq_row"][0]) + 2, column=column,
+            raise InputError.single("代码为空", row=int(blank["jq_row"][0]) + first_row, column=column,
                                     expected="每一行都要有代码")
 
 
-def _check_years(frame: pl.DataFrame, years: list[str]) -> None:
+def _check_years(frame: pl.DataFrame, years: list[str], first_row: int) -> None:
     for column in years:
         bad = frame.with_row_index("jq_row").filter(pl.col(f"jq_year_{column}").is_null())
         if bad.height:
             row = bad.row(0, named=True)
-            raise InputError.single("年份不是整数", row=int(row["jq_row"]) + 2, column=column,
+            raise InputError.single("年份不是整数", row=int(row["jq_row"]) + first_row, column=column,
                                     value=str(row[column]), expected="四位整数年份，如 2024")
 
 
-def _check_values(frame: pl.DataFrame, column: str) -> None:
-    bad = frame.with_row_index("jq_row").filter(
-        pl.col(column).is_nan() | pl.col(column).is_null() | (pl.col(column) < 0))
+def _check_values(frame: pl.DataFrame, column: str, first_row: int) -> None:
+    number = pl.col(f"jq_number_{column}")
+    bad = frame.with_row_index("jq_row").filter(number.is_nan() | number.is_null() | (number < 0))
     if bad.height:
         row = bad.row(0, named=True)
-        raise InputError.single("数值缺失、非数字或为负", row=int(row["jq_row"]) + 2, column=column,
-                                value=str(row[column]), expected="非负数（没有的组合可以省略或填 0）")
+        raise InputError.single("数值缺失、非数字或为负", row=int(row["jq_row"]) + first_row, column=column,
+                                value=str(row[f"jq_given_{column}"]),
+                                expected="非负数（没有的组合可以省略或填 0）")

@@ -1,14 +1,18 @@
-"""Roll a long table up the code hierarchies before measuring.
+"""Roll a long table up the code hierarchies before measuring (on the engine, as Ibis).
 
 Regions follow GB/T 2260: a county-level code ``430582`` belongs to the prefecture ``430500`` and
 the province ``430000`` (districts of the four municipalities roll up to ``110100`` …, and
 province-administered county-level cities such as 仙桃 ``429004`` to ``429000``, as the standard
-lists them). Industries follow GB/T 4754-2017: 小类 ``3311`` → 中类 ``331`` → 大类 ``33`` → 门类 ``C``.
+lists them). Industries follow GB/T 4754-2017: 小类 ``3311`` → 中类 ``331`` → 大类 ``33`` → 门类 ``C``
+(a leading section letter, as in ``C3311``, is accepted).
 """
 
 from __future__ import annotations
 
-import polars as pl
+from typing import Any
+
+import ibis
+from ibis.expr.types import Table
 
 from jiqun.codes.industries import IndustryCodebook
 from jiqun.errors import InputError
@@ -20,25 +24,24 @@ INDUSTRY_LEVELS = {"class": 4, "group": 3, "division": 2, "section": 1}
 INDUSTRY_ALIASES = {"小类": "class", "中类": "group", "大类": "division", "门类": "section"}
 
 
-def roll_up(frame: pl.DataFrame, cols: Columns, region_level: str | None = None,
-            industry_level: str | None = None) -> pl.DataFrame:
+def roll_up(t: Table, cols: Columns, con: Any, region_level: str | None = None,
+            industry_level: str | None = None) -> Table:
     """Replace region and/or industry codes by their ancestors at the given level.
 
     Values are not added up here: every indicator adds up the rows of one region × industry
-    (× year), so rolled-up rows simply merge. Region attributes (area, population) are not
-    rolled up and are refused, because they would need adding over the member regions first.
+    (× year), so rolled-up rows merge there. Region attributes (area, population) are refused with
+    a region roll-up, because they would have to be added over the member regions first.
     """
     if region_level:
         level = _level(region_level, REGION_LEVELS, REGION_ALIASES, "--region-level")
         if cols.area or cols.population:
             raise InputError.single("面积、人口不能随地区一起汇总", column="--region-level",
-                                    value=region_level,
-                                    expected="先按上级地区汇总面积和人口，再计算")
-        frame = frame.with_columns(_region_ancestor(frame, cols.region, REGION_LEVELS[level]))
+                                    value=region_level, expected="先按上级地区汇总面积和人口，再计算")
+        t = t.mutate(**{cols.region: _region_ancestor(t, cols.region, REGION_LEVELS[level], con)})
     if industry_level:
         level = _level(industry_level, INDUSTRY_LEVELS, INDUSTRY_ALIASES, "--industry-level")
-        frame = frame.with_columns(_industry_ancestor(frame, cols.industry, INDUSTRY_LEVELS[level]))
-    return frame
+        t = t.mutate(**{cols.industry: _industry_ancestor(t, cols.industry, INDUSTRY_LEVELS[level], con)})
+    return t
 
 
 def _level(name: str, levels: dict[str, int], aliases: dict[str, str], option: str) -> str:
@@ -49,28 +52,28 @@ def _level(name: str, levels: dict[str, int], aliases: dict[str, str], option: s
     return level
 
 
-def _region_ancestor(frame: pl.DataFrame, column: str, digits: int) -> pl.Series:
-    codes = frame[column].cast(pl.String).str.strip_chars()
-    _first_bad(frame, codes, ~codes.str.contains(r"^\d{6}$"), column, "六位行政区划代码（GB/T 2260）")
-    return (codes.str.slice(0, digits) + "0" * (6 - digits)).alias(column)
+def _region_ancestor(t: Table, column: str, digits: int, con: Any) -> Any:
+    code = t[column].strip()
+    _refuse_first(t, ~code.re_search(r"^[0-9]{6}$"), column, con, "六位行政区划代码（GB/T 2260）")
+    return code.substr(0, digits) + ibis.literal("0" * (6 - digits))
 
 
-def _industry_ancestor(frame: pl.DataFrame, column: str, digits: int) -> pl.Series:
-    codes = frame[column].cast(pl.String).str.strip_chars().str.replace(r"^[A-Za-z](\d)", "$1")
-    _first_bad(frame, codes, ~codes.str.contains(r"^\d{2,4}$") | (codes.str.len_chars() < max(digits, 2)),
-               column, f"至少 {max(digits, 2)} 位的 GB/T 4754-2017 行业代码")
+def _industry_ancestor(t: Table, column: str, digits: int, con: Any) -> Any:
+    given = t[column].strip()
+    code = ibis.ifelse(given.re_search(r"^[A-Za-z][0-9]"), given.substr(1), given)
+    short = ~code.re_search(r"^[0-9]{2,4}$") | (code.length() < max(digits, 2))
+    _refuse_first(t, short, column, con, f"至少 {max(digits, 2)} 位的 GB/T 4754-2017 行业代码")
     if digits > 1:
-        return codes.str.slice(0, digits).alias(column)
+        return code.substr(0, digits)
     book = IndustryCodebook.builtin()
-    sections = {d.code: book.section_of(d.code) for d in book.at_level(2)}
-    divisions = codes.str.slice(0, 2)
-    unknown = ~divisions.is_in([code for code, section in sections.items() if section])
-    _first_bad(frame, codes, unknown, column, "GB/T 4754-2017 中存在的大类")
-    return divisions.replace_strict({k: v.code for k, v in sections.items() if v}).alias(column)
+    sections = {d.code: s.code for d in book.at_level(2) if (s := book.section_of(d.code))}
+    division = code.substr(0, 2)
+    _refuse_first(t, ~division.isin(list(sections)), column, con, "GB/T 4754-2017 中存在的大类")
+    return division.substitute(sections)
 
 
-def _first_bad(frame: pl.DataFrame, codes: pl.Series, bad: pl.Series, column: str, expected: str) -> None:
-    if bad.any():
-        index = int(bad.arg_true()[0])
-        raise InputError.single("代码无法按层级汇总", row=index + 2, column=column,
-                                value=str(frame[column][index]), expected=expected)
+def _refuse_first(t: Table, bad: Any, column: str, con: Any, expected: str) -> None:
+    found = con.execute(t.filter(bad).select(t[column]).limit(1))
+    if len(found):
+        raise InputError.single("代码无法按层级汇总", column=column, value=str(found[column].iloc[0]),
+                                expected=expected)
