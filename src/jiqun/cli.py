@@ -135,7 +135,12 @@ def _add_indicators(sub: argparse._SubParsersAction) -> None:
                        help="计算专业化、集中、集聚、增长与集群评级指标（LQ、HHI、EG、偏离–份额 …）",
                        description=f"输入为长表（地区、行业、[年份]、数值），输出为长表，数值列以指标命名。指标：{names}")
     p.add_argument("name", choices=sorted(INDICATORS), metavar="NAME")
-    p.add_argument("file", type=Path, metavar="FILE", help="CSV、XLSX 或 Parquet 长表")
+    p.add_argument("file", type=Path, metavar="FILE", nargs="?", help="CSV、XLSX 或 Parquet 长表")
+    p.add_argument("--registry", action="store_true",
+                   help="不读文件，改用登记库中的企业年度数据（企业级长表：地区、行业、年份、企业）")
+    p.add_argument("--measure", default="revenue",
+                   help="--registry 的口径：revenue/industrial_output/employees/tax/…"
+                        "（默认 revenue 营业收入）")
     p.add_argument("--region", default="region", help="地区列名（默认 region）")
     p.add_argument("--industry", default="industry", help="行业列名（默认 industry）")
     p.add_argument("--value", default="value", help="数值列名（默认 value）")
@@ -312,10 +317,25 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
         options["base"] = [code.strip() for code in args.lq_base.split(",") if code.strip()]
     columns = {k: getattr(args, k) for k in ("region", "industry", "value", "year", "firm", "area",
                                              "population", "establishments")}
-    result = compute(args.name, args.file, engine=args.engine, region_level=args.region_level,
+    data = _indicator_input(args, columns)
+    result = compute(args.name, data, engine=args.engine, region_level=args.region_level,
                      industry_level=args.industry_level, **columns, **options)
     _write_table(result, args.format, args.out)
     return EXIT_OK
+
+
+def _indicator_input(args: argparse.Namespace, columns: dict[str, str | None]) -> Any:
+    """The long table: the file given, or the registry's enterprise-years (columns set to match)."""
+    if args.registry == (args.file is not None):
+        raise InputError.single("请给出长表文件，或用 --registry 读取登记库（二者选一）", column="FILE",
+                                expected="FILE 或 --registry")
+    if args.file is not None:
+        return args.file
+    _setup(args)
+    from jiqun.registry.longtable import COLUMNS, registry_long_table
+
+    columns.update(COLUMNS)
+    return registry_long_table(args.measure)
 
 
 def _write_table(result: Any, fmt: str, out: Path | None) -> None:

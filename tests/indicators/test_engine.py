@@ -131,3 +131,22 @@ def test_cli_unwritable_out_exits_2_and_leaves_nothing(tmp_path: Path) -> None:
     path.write_text("region,industry,value\na,x,1\nb,x,3\n", encoding="utf-8")
     assert main(["indicators", "lq", str(path), "--out", str(tmp_path / "missing" / "lq.csv")]) == 2
     assert not (tmp_path / "missing").exists()
+
+
+def test_cli_reads_the_registry(registry: None, capsys: pytest.CaptureFixture[str]) -> None:
+    from jiqun.ingest.importer import import_files
+    from jiqun.samples import sample_files
+
+    import_files(sample_files())
+    assert main(["indicators", "lq", "--registry", "--measure", "营业收入", "--format", "json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows and {"region", "industry", "year", "lq"} <= set(rows[0])
+    from jiqun.registry.models import EnterpriseYear
+
+    years = {r["year"] for r in rows}
+    assert years == set(EnterpriseYear.objects.filter(revenue__isnull=False).values_list("year", flat=True))
+
+
+def test_cli_needs_a_file_or_the_registry(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["indicators", "lq"]) == 2
+    assert "--registry" in capsys.readouterr().err
