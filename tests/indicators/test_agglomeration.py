@@ -10,7 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import jiqun.indicators as indicators_package
 import jiqun.indicators.agglomeration as agglomeration_module
+import jiqun.indicators.dynamics as dynamics_module
 import jiqun.indicators.ratings as ratings_module
 from jiqun.errors import InputError
 from jiqun.indicators import compute
@@ -295,6 +297,7 @@ def test_coagglomeration_with_one_region_warns_instead_of_crashing() -> None:
     assert result["coagglomeration"].is_nan().all()
 
 
-@pytest.mark.parametrize("module", [agglomeration_module, ratings_module])
+@pytest.mark.parametrize("module", [agglomeration_module, ratings_module, dynamics_module,
+                                    indicators_package])
 def test_docstring_examples_run(module: object) -> None:
     assert doctest.testmod(module).failed == 0  # type: ignore[arg-type]

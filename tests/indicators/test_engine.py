@@ -150,3 +150,13 @@ def test_cli_reads_the_registry(registry: None, capsys: pytest.CaptureFixture[st
 def test_cli_needs_a_file_or_the_registry(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["indicators", "lq"]) == 2
     assert "--registry" in capsys.readouterr().err
+
+
+def test_industry_present_nowhere_gets_null_measures() -> None:
+    data = pl.DataFrame({"region": ["a", "b", "a"], "industry": ["x", "x", "ghost"], "value": [1.0, 3.0, 0.0]})
+    lq = compute("lq", data).filter(pl.col("industry") == "ghost")
+    assert lq["lq"].to_list() == [None] and lq["share_of_industry"].to_list() == [None]
+    hhi = compute("hhi", data)
+    assert hhi["industry"].to_list() == ["x"]  # no positive value: no concentration to measure
+    gini = compute("gini", data).filter(pl.col("code") == "ghost")
+    assert gini.height == 0 or gini["gini"].is_null().all()

@@ -115,6 +115,16 @@ def litzenberger(t: Table, c: Columns) -> Table:
     their relevance for entrepreneurial activities. *European Planning Studies* 12(6), 767–791;
     Farhauer, O. & Kröll, A. (2014). *Standorttheorien*. Springer (worked example, reproduced by
     REAT's ``litzenberger``: 21.87491).
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from jiqun.indicators import compute
+    >>> data = pl.DataFrame({"region": ["a", "b"], "industry": ["x", "x"], "value": [30.0, 10.0],
+    ...                      "area": [100.0, 300.0], "pop": [5.0, 15.0], "firms": [3.0, 2.0]})
+    >>> result = compute("litzenberger", data, area="area", population="pop", establishments="firms")
+    >>> [round(v, 4) for v in result["litzenberger"]]
+    [7.2, 0.1778]
     """
     establishments = establishments_column(c)
     if not (c.area and c.population and establishments):
@@ -152,6 +162,15 @@ def coagglomeration_frame(cell: pl.DataFrame, c: Columns) -> pl.DataFrame:
     ----------
     Ellison, G., Glaeser, E. L. & Kerr, W. R. (2010). What causes industry agglomeration?
     Evidence from coagglomeration patterns. *American Economic Review* 100(3), 1195–1213.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from jiqun.indicators import compute
+    >>> data = pl.DataFrame({"region": ["a", "a", "b", "b", "c"], "industry": ["x", "y", "x", "y", "y"],
+    ...                      "value": [6.0, 2.0, 1.0, 3.0, 8.0]})
+    >>> [round(v, 4) for v in compute("coagglomeration", data)["coagglomeration"]]
+    [-0.3132]
     """
     parts = [cell] if c.year is None else cell.partition_by(c.year, maintain_order=True)
     frames = [_coagglomeration_year(part, c) for part in parts]

@@ -39,6 +39,16 @@ def growth(t: Table, c: Columns, base: int, final: int) -> Table:
               CAGR_{ri} = \\left(x_{ri}^f / x_{ri}^b\\right)^{1/(f-b)} - 1
 
     CAGR is null when the base value is 0.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from jiqun.indicators import compute
+    >>> data = pl.DataFrame({"region": ["a", "a", "b"] * 2, "industry": ["x", "y", "x"] * 2,
+    ...                      "year": [2020] * 3 + [2022] * 3, "value": [100.0, 50, 50, 121, 50, 75]})
+    >>> [(r, i, c, round(g, 4)) for r, i, c, g in
+    ...  compute("growth", data, year="year").select("region", "industry", "change", "cagr").rows()]
+    [('a', 'x', 21.0, 0.1), ('a', 'y', 0.0, 0.0), ('b', 'x', 25.0, 0.2247)]
     """
     w = _two_years(t, c, base, final)
     ratio = w.x_f / w.x_b.nullif(0)
@@ -66,6 +76,17 @@ def shift_share(t: Table, c: Columns, base: int, final: int) -> Table:
     Dunn, E. S. (1960). A statistical and analytical technique for regional analysis. *Papers of
     the Regional Science Association* 6, 97–112; Esteban-Marquillas, J. M. (1972). A
     reinterpretation of shift-share analysis. *Regional and Urban Economics* 2(3), 249–255.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from jiqun.indicators import compute
+    >>> data = pl.DataFrame({"region": ["a", "a", "b"] * 2, "industry": ["x", "y", "x"] * 2,
+    ...                      "year": [2020] * 3 + [2022] * 3, "value": [100.0, 50, 50, 121, 50, 75]})
+    >>> parts = compute("shift_share", data, year="year")
+    >>> [[round(v, 2) for v in row] for row in
+    ...  parts.select("national_share", "industry_mix", "regional_shift").rows()]
+    [[23.0, 7.67, -9.67], [11.5, -11.5, 0.0], [11.5, 3.83, 9.67]]
     """
     w = _two_years(t, c, base, final)
     # SQL identifiers are case-insensitive: national and industry totals get names of their own

@@ -92,6 +92,19 @@ def cmp_strength(t: Table, c: Columns, base: Iterable[str] | None = None,
     Delgado, M., Porter, M. E. & Stern, S. (2014). Clusters, convergence, and economic
     performance. *Research Policy* 43(10), 1785–1799; U.S. Cluster Mapping Project,
     *Methodology: cluster strength* (Institute for Strategy and Competitiveness, HBS).
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from jiqun.indicators import compute
+    >>> rows = []
+    >>> for k, (cluster, total, firms) in enumerate(zip([10.0, 20, 30, 40, 50], [100.0, 100, 100, 100, 60],
+    ...                                                 [1.0, 5, 3, 8, 9])):
+    ...     rows += [{"region": f"r{k}", "industry": "c", "value": cluster, "est": firms},
+    ...              {"region": f"r{k}", "industry": "o", "value": total - cluster, "est": 10.0}]
+    >>> result = compute("cmp_strength", pl.DataFrame(rows), establishments="est")
+    >>> result.filter(pl.col("industry") == "c")["cmp_strength"].to_list()
+    [None, None, None, 'strong', 'strong10']
     """
     if establishments_column(c) is None:
         raise InputError.single("美国集群地图强度等级需要企业数：请给出企业列或企业数列",
@@ -131,6 +144,19 @@ def stars(t: Table, c: Columns, **thresholds: Any) -> Table:
     Sölvell, Ö., Ketels, C. & Lindqvist, G. (2009). *EU Cluster Mapping and Strengthening Clusters
     in Europe*. European Commission; Ketels, C. & Protsiv, S. (2013). *Methodology and findings
     report for a cluster mapping of related sectors*. European Cluster Observatory.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from jiqun.indicators import compute
+    >>> rows = []
+    >>> for k, (cluster, total, firms) in enumerate(zip([10.0, 20, 30, 40, 50], [100.0, 100, 100, 100, 60],
+    ...                                                 [1.0, 5, 3, 8, 9])):
+    ...     rows += [{"region": f"r{k}", "industry": "c", "value": cluster, "est": firms},
+    ...              {"region": f"r{k}", "industry": "o", "value": total - cluster, "est": 10.0}]
+    >>> result = compute("stars", pl.DataFrame(rows))
+    >>> result.filter(pl.col("industry") == "c")["stars"].to_list()
+    [0, 0, 0, 0, 3]
     """
     config = {**rating_defaults()["stars"], **thresholds}
     keys = [c.industry, *c.year_keys()]

@@ -75,6 +75,15 @@ def presence(t: Table, c: Columns, threshold: float = 1.0) -> Table:
 
     LQ equal to the threshold counts as present, as in Hidalgo & Hausmann (2009) and EconGeo's
     ``RCA(binary = TRUE)``.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from jiqun.indicators import compute
+    >>> data = pl.DataFrame({"region": ["a", "a", "b", "b", "c"], "industry": ["x", "y", "x", "y", "y"],
+    ...                      "value": [6.0, 2.0, 1.0, 3.0, 8.0]})
+    >>> compute("mcp", data)["mcp"].to_list()
+    [1, 0, 0, 1, 1]
     """
     lq = location_quotient(t, c)
     return lq.select(lq[c.region], lq[c.industry], *[lq[k] for k in c.year_keys()],
@@ -93,6 +102,15 @@ def hoover(t: Table, c: Columns) -> Table:
     ----------
     Hoover, E. M. (1936). The measurement of industrial localization. *Review of Economics and
     Statistics* 18(4), 162–171.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from jiqun.indicators import compute
+    >>> data = pl.DataFrame({"region": ["a", "a", "b", "b", "c"], "industry": ["x", "y", "x", "y", "y"],
+    ...                      "value": [6.0, 2.0, 1.0, 3.0, 8.0]})
+    >>> [round(v, 4) for v in compute("hoover", data)["hoover"]]
+    [0.4571, 0.2462]
     """
     t = _with_totals(cells(t, c), c)
     size = t.jq_region_total / t.jq_total.nullif(0)
@@ -124,6 +142,16 @@ def krugman(t: Table, c: Columns) -> tuple[Table, Table]:
     ----------
     Krugman, P. (1991). *Geography and Trade*. MIT Press; Wieland, T. (2019). REAT: Regional
     Economic Analysis Toolbox (R package), ``krugman.spec``.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from jiqun.indicators import compute
+    >>> data = pl.DataFrame({"region": ["a", "a", "b", "b", "c"], "industry": ["x", "y", "x", "y", "y"],
+    ...                      "value": [6.0, 2.0, 1.0, 3.0, 8.0]})
+    >>> result = compute("krugman", data)  # industries x, y, then regions a, b, c
+    >>> [round(k, 4) for k in result["krugman"]]
+    [0.9143, 0.4923, 0.8, 0.2, 0.7]
     """
     t = _with_totals(cells(t, c), c)
     national = t.jq_industry_total / t.jq_total.nullif(0)
@@ -211,6 +239,15 @@ def concentration_ratio(t: Table, c: Columns, n: int = 4, within: str = "industr
     ----------
     Bain, J. S. (1951). Relation of profit rate to industry concentration. *Quarterly Journal of
     Economics* 65(3), 293–324.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from jiqun.indicators import compute
+    >>> data = pl.DataFrame({"region": ["a", "a", "b", "b", "c"], "industry": ["x", "y", "x", "y", "y"],
+    ...                      "value": [6.0, 2.0, 1.0, 3.0, 8.0]})
+    >>> [round(v, 4) for v in compute("crn", data, n=1)["cr1"]]
+    [0.8571, 0.6154]
     """
     if n < 1:
         raise InputError.single("n 应为正整数", column="--n", value=str(n), expected="≥ 1，常用 4 或 8")
@@ -286,6 +323,15 @@ def gini(t: Table, c: Columns) -> tuple[Table, Table]:
     Wieland, T. (2019). REAT: Regional Economic Analysis Toolbox, ``gini.conc``, ``gini.spec``
     and ``gini`` (weighted, after Dörsam 2004); Farhauer, O. & Kröll, A. (2013). *Standorttheorien*.
     Springer (worked example); Krugman, P. (1991). *Geography and Trade*. MIT Press.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from jiqun.indicators import compute
+    >>> data = pl.DataFrame({"region": ["a", "a", "b", "b", "c"], "industry": ["x", "y", "x", "y", "y"],
+    ...                      "value": [6.0, 2.0, 1.0, 3.0, 8.0]})
+    >>> [round(v, 4) for v in compute("gini", data)["gini"]]  # industries x, y; regions a, b, c
+    [0.5, 0.25, 0.3478, 0.1176, 0.5]
     """
     lq = location_quotient(t, c)
     base = _with_totals(cells(t, c), c)
@@ -324,6 +370,15 @@ def theil(t: Table, c: Columns) -> tuple[Table, Table]:
     Theil, H. (1967). *Economics and Information Theory*. North-Holland; Mori, T., Nishikimi, K. &
     Smith, T. E. (2005). A divergence statistic for industrial localization. *Review of Economics
     and Statistics* 87(4), 635–651; Wieland, T. (2019). REAT, ``theil`` (Stoermann 2009 example).
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from jiqun.indicators import compute
+    >>> data = pl.DataFrame({"region": ["a", "a", "b", "b", "c"], "industry": ["x", "y", "x", "y", "y"],
+    ...                      "value": [6.0, 2.0, 1.0, 3.0, 8.0]})
+    >>> [round(v, 4) for v in compute("theil", data)["theil"]]  # industries x, y; regions a, b, c
+    [0.6885, 0.1735, 0.1308, 0.1308, 0.6931]
     """
     lq = location_quotient(t, c).filter(ibis._.lq > 0)
     years = c.year_keys()
@@ -358,6 +413,15 @@ def relative_diversity(t: Table, c: Columns) -> Table:
     ----------
     Duranton, G. & Puga, D. (2000). Diversity and specialisation in cities: why, where and when
     does it matter? *Urban Studies* 37(3), 533–555; Wieland, T. (2019). REAT, ``durpug``.
+
+    Examples
+    --------
+    >>> import polars as pl
+    >>> from jiqun.indicators import compute
+    >>> data = pl.DataFrame({"region": ["a", "a", "b", "b", "c"], "industry": ["x", "y", "x", "y", "y"],
+    ...                      "value": [6.0, 2.0, 1.0, 3.0, 8.0]})
+    >>> [round(v, 4) for v in compute("rdi", data)["rdi"]]
+    [1.25, 5.0, 1.4286]
     """
     spec, _ = krugman(t, c)
     return spec.select(*[spec[k] for k in [c.region, *c.year_keys()]],
