@@ -26,6 +26,8 @@ import time
 from datetime import date
 from pathlib import Path
 
+from results_file import replace_section  # benchmarks/ is the script's directory
+
 HERE = Path(__file__).resolve().parent
 WORK = HERE / "_work" / "demo"
 
@@ -97,14 +99,7 @@ def _write(summary: dict[str, object], args: argparse.Namespace) -> None:
              f"| baseline: polars read CSV → write Parquet, median | {summary['io_floor_median_s']} s |",
              "", f"The whole demo costs {ratio:.0f}× the I/O floor of its files. Command: "
              "`python benchmarks/demo_build.py --repeat 3 --write-results`.", ""]
-    path = HERE / "RESULTS.md"
-    text = path.read_text(encoding="utf-8")
-    marker = "## demo_build"
-    if marker in text:
-        head, _, rest = text.partition(marker)
-        tail = rest.split("\n## ", 1)
-        text = head + ("## " + tail[1] if len(tail) > 1 else "")
-    path.write_text(text.rstrip() + "\n\n" + "\n".join(lines), encoding="utf-8")
+    replace_section("## demo_build", lines)
 
 
 if __name__ == "__main__":

@@ -28,6 +28,7 @@ from datetime import date
 from pathlib import Path
 
 import numpy as np
+from results_file import replace_section  # benchmarks/ is the script's directory
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / "_work"
@@ -196,11 +197,7 @@ def _write_results(summary: dict[str, dict[str, float]], rows: int, repeat: int)
     if "naive" in summary:
         ratio = summary["naive"]["median_seconds"] / summary["jiqun"]["median_seconds"]
         lines += ["", f"jiqun is {ratio:.1f}× faster than the naive baseline (ratio of medians)."]
-    path = HERE / "RESULTS.md"
-    old = path.read_text(encoding="utf-8") if path.exists() else "# Benchmark results\n"
-    marker = "## import_1m"
-    head = old.split(marker)[0].rstrip() + "\n\n"
-    path.write_text(head + "\n".join(lines) + "\n", encoding="utf-8")
+    replace_section("## import_1m", lines)
 
 
 if __name__ == "__main__":
