@@ -36,6 +36,12 @@ class DemoTables:
 
     tables: dict[str, pl.DataFrame]
 
+    def analysis_tables(self) -> dict[str, pl.DataFrame]:
+        """The tables as :mod:`jiqun.clusters.tables` shapes them (yuan and 亩 instead of hundredths)."""
+        from jiqun.clusters.tables import conform
+
+        return conform({kind: _in_whole_units(frame) for kind, frame in self.tables.items()})
+
     def digest(self) -> str:
         """SHA-256 over every table's CSV bytes, in kind order: equal digests, equal data."""
         sha = hashlib.sha256()
@@ -43,6 +49,17 @@ class DemoTables:
             sha.update(kind.encode())
             sha.update(self.tables[kind].write_csv().encode())
         return sha.hexdigest()
+
+
+def _in_whole_units(frame: pl.DataFrame) -> pl.DataFrame:
+    """Hundredths to whole units: ``revenue_fen`` → ``revenue`` (yuan), ``land_mu_cmu`` → ``land_mu``."""
+    renamed = {}
+    for column in frame.columns:
+        for suffix in ("_fen", "_cmu", "_c"):
+            if column.endswith(suffix):
+                renamed[column] = column.removesuffix(suffix)
+                break
+    return frame.with_columns([(pl.col(c) / 100).alias(c) for c in renamed]).rename(renamed)
 
 
 def generate_demo(seed: int = DEFAULT_SEED, firms: int = DEFAULT_FIRMS,
