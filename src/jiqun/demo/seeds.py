@@ -231,7 +231,9 @@ def _shaodong_moulds(planted: Planted, fig: dict[str, Any], firms: list[str], ye
             amounts.append(price_fen[t])
             extra_fen -= price_fen[t]
         k += 1
-    amounts[0] += extra_fen  # the remainder (under one mould's price) tops up the first purchase
+    # the remainder (under one mould's price) tops up a repeat purchase, so that buying each type
+    # once at its lowest price costs exactly total − saving
+    amounts[-1 if len(amounts) > len(types) else 0] += extra_fen
     planted.add("equipment_purchases", pl.DataFrame({
         "uscc": buyers, "year": year, "item": items, "kind": "mould", "amount_fen": amounts,
         "shareable": True}))
