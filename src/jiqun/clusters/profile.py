@@ -313,6 +313,12 @@ def _finance_and_environment(p: Profile, tables: Tables, region: str, year: int,
         "每百家企业投诉数",
     )
     p.set(
+        "market_complaints",
+        int((complaints["category"] == "market").sum()) if known else None,
+        "件",
+        "不正当竞争投诉",
+    )
+    p.set(
         "enforcement_complaint_share",
         _ratio(int((complaints["category"] == "enforcement").sum()), complaints.height),
         "比例",
