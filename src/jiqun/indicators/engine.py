@@ -168,25 +168,28 @@ def _problems(both: Table, cols: Columns) -> dict[str, tuple[Any, str, str]]:
 
 
 def _check_scanned(both: Table, cols: Columns, con: Any, file: str) -> None:
-    """One pass finds, per column, how many rows are bad and the first of them with its value."""
+    """One pass counts the bad rows of every column; only a column with bad rows costs a second
+    pass, which finds its first bad row and the value as given."""
     problems = _problems(both, cols)
-    numbered = "file_row_number" in both.columns
-    aggregates: dict[str, Any] = {}
-    for k, (column, (condition, _, _)) in enumerate(problems.items()):
-        given = both[column].cast("string").fill_null("")
-        aggregates[f"jq_bad_{k}"] = condition.cast("int64").sum()
-        if numbered:
-            aggregates[f"jq_row_{k}"] = both.file_row_number.min(where=condition)
-            aggregates[f"jq_value_{k}"] = given.argmin(both.file_row_number, where=condition)
-        else:
-            aggregates[f"jq_value_{k}"] = given.min(where=condition)
+    counts = both.aggregate(**{f"jq_bad_{k}": condition.cast("int64").sum()
+                               for k, (condition, _, _) in enumerate(problems.values())})
     with _without_statistics_folding(con):
-        found = con.execute(both.aggregate(**aggregates)).iloc[0]
-    for k, (column, (_, message, expected)) in enumerate(problems.items()):
-        if found[f"jq_bad_{k}"]:
-            row = int(found[f"jq_row_{k}"]) + 1 if numbered else None
-            raise InputError.single(message, file=file, row=row, column=column,
-                                    value=str(found[f"jq_value_{k}"]), expected=expected)
+        found = con.execute(counts).iloc[0]
+        for k, (column, (condition, message, expected)) in enumerate(problems.items()):
+            if found[f"jq_bad_{k}"]:
+                row, value = _first_bad(both, column, condition, con)
+                raise InputError.single(message, file=file, row=row, column=column, value=value,
+                                        expected=expected)
+
+
+def _first_bad(both: Table, column: str, condition: Any, con: Any) -> tuple[int | None, str]:
+    """The first bad row (1-based, when the engine numbers rows) and its value as given."""
+    given = both[column].cast("string").fill_null("")
+    if "file_row_number" in both.columns:
+        first = con.execute(both.aggregate(row=both.file_row_number.min(where=condition),
+                                           value=given.argmin(both.file_row_number, where=condition))).iloc[0]
+        return int(first["row"]) + 1, str(first["value"])
+    return None, str(con.execute(both.aggregate(value=given.min(where=condition))).iloc[0]["value"])
 
 
 def prepare_frame(frame: pl.DataFrame, cols: Columns, first_row: int = 1) -> pl.DataFrame:
