@@ -1,36 +1,47 @@
 """Benchmark: jiqun's indicator engine against pandas and hand-written DuckDB SQL.
 
-A synthetic national registry of firm-year rows (≈ 2,978 county codes × 1,381 GB/T 4754 classes
-× 5 years, lognormal firm sizes, skewed counties and industries, firms that persist, grow, enter
-and exit) is written once to Parquet; generation is not timed. Each contender then computes, for
-every county × industry × year, the location quotient, the firm HHI and CR4 of the cell, the
-Ellison–Glaeser γ of each industry × year, and growth and the shift-share decomposition of each
-county × industry between the first and the last year. The timed part runs from the Parquet file
-to every result in memory (pandas, polars or Arrow tables):
+A synthetic national registry of firm-year rows (the 2,978 county-level codes of the NBS 2023
+division table × the 1,381 GB/T 4754-2017 classes × 2021–2025; lognormal county, industry and
+firm sizes, a lognormal county × industry affinity, firms that persist and grow along a random
+walk, late entrants, early exits, 0.5 % reported zeros; firm ids are 11-character strings) is
+written once to Parquet from ``numpy.random.default_rng(SEED)``; generation is not timed. Each
+contender computes, for every county × industry × year, the location quotient, the firm HHI (n,
+normalised, equivalent number) and CR4 of the cell, the Ellison–Glaeser γ of each industry × year,
+and growth and the Dunn / Esteban-Marquillas shift-share of each county × industry between the
+first and the last year. The timed part runs from the Parquet file to every result in memory:
 
-* ``pandas``   — ``pd.read_parquet`` and the groupby/merge code a researcher would write;
-* ``sql-1q``   — one hand-written DuckDB statement (CTEs, one scan of the file) whose three result
-  grains (cell, industry × year, county × industry) come back stacked in one Arrow table
+* ``pandas``    — ``pd.read_parquet`` and the groupby/transform/merge code a researcher would write;
+* ``sql-1q``    — one hand-written DuckDB statement (CTEs, ``cells`` materialised once) whose three
+  result grains (cell, industry × year, county × industry) come back stacked in one Arrow table
   (``UNION ALL BY NAME``) and are split apart;
-* ``sql-6q``   — one hand-written DuckDB query per indicator, each over ``read_parquet``;
-* ``jiqun``    — ``jiqun.indicators`` on DuckDB (``prepare(path, …).compute(name)`` when the
-  package has it, else ``compute(name, path, …)`` per indicator);
-* ``spark``    — the same jiqun calls with ``engine="spark"`` (local mode); the Spark session is
-  started before the clock (JVM start-up is reported separately).
+* ``sql-6q``    — one hand-written DuckDB query per indicator, each over ``read_parquet``;
+* ``jiqun``     — ``jiqun.indicators.prepare(path, year=…, firm=…).compute(name, sort=False, …)``
+  on DuckDB: checked input, then each indicator; ``sort=False`` because the baselines return
+  their rows unsorted too (sorting the results adds about 0.1 s per million result rows);
+* ``jiqun-3gb`` — the same with every DuckDB connection opened with ``memory_limit = '3GB'``
+  (``--extra jiqun-3gb``; shows what a memory cap costs);
+* ``spark``     — the same jiqun calls with ``engine="spark"`` (local mode, Spark's defaults); the
+  session is started before the clock and its start-up reported separately.
 
-Each run is a fresh process; we report the median wall time, rows/s and the peak resident memory
-of the whole process tree (polled with psutil every 50 ms, so Spark's JVM is included; the
-process's own ``ru_maxrss`` is the floor). At the smallest size every contender's numbers are
-compared with the pandas ones, joined on their keys (rtol 1e-9, atol 1e-12).
+Both baselines follow jiqun's documented definitions literally (n = distinct firms, plants =
+firm × county, absent = 0, null instead of a division by zero), so that every number can be
+compared. Each run is a fresh process whose working directory is the scratch folder; it first
+runs once, untimed, on a 2,000-row file, so that imports are not timed. We report the median wall
+time, rows/s and the peak resident memory of the whole process tree (polled with psutil every
+50 ms, so Spark's JVM is included; the process's own ``ru_maxrss`` is the floor). pandas is
+stopped above ``--pandas-max-gb`` (default 12). At the smallest size every contender's numbers
+are compared with pandas', joined on their keys (rtol 1e-9, atol 1e-12).
 
 Usage::
 
     python benchmarks/indicators.py --sizes 1M,10M,50M --repeats 3 [--skip-spark] [--quick]
+        [--extra jiqun-3gb] [--only sql-6q,jiqun] [--spark-max-rows 50M] [--keep]
 
-``--quick`` runs 20k rows once (checks the script). The datasets go to ``--scratch``
-(default /tmp/jiqun-bench), which is deleted at the end unless ``--keep``.
+``--quick`` runs 20k rows once and checks the numbers (about 20 s with ``--skip-spark``; Spark
+adds a minute of JVM start-up and local-mode overhead). Sizes ≥ ``--big`` (50M) get at most
+``--big-repeats`` (2) runs; Spark runs up to ``--spark-max-rows`` (10M). The datasets go to
+``--scratch`` (default /tmp/jiqun-bench), deleted at the end unless ``--keep``.
 """
-
 from __future__ import annotations
 
 import argparse
@@ -55,7 +66,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-HERE = Path(__file__).resolve().parent
 SHARED = Path("/work/shared/data")
 YEARS = (2021, 2022, 2023, 2024, 2025)
 CELL = ["region", "industry", "year"]
@@ -125,8 +135,9 @@ def firm_values(rng: np.random.Generator, firms: int, drift: np.ndarray) -> np.n
 
 
 def registry_chunk(rng: np.random.Generator, first_id: int, firms: int, weights: np.ndarray,
-                   regions: pa.Array, industries: pa.Array, drift: np.ndarray) -> pa.Table:
-    """Firm-year rows of ``firms`` new firms (ids from ``first_id``)."""
+                   regions: pa.Array, industries: pa.Array,
+                   drift: tuple[np.ndarray, np.ndarray]) -> pa.Table:
+    """Firm-year rows of ``firms`` new firms (ids from ``first_id``); ``drift`` per county, industry."""
     cell = np.searchsorted(weights, rng.random(firms) * weights[-1])
     region, industry = np.divmod(cell, len(industries))
     active = firm_years(rng, firms)
@@ -386,7 +397,7 @@ def jiqun_indicators(path: Path, engine: str, timings: dict[str, float]) -> dict
     out = {}
     for name, (indicator, options) in JIQUN_CALLS.items():
         start = time.perf_counter()
-        out[name] = (prepared.compute(indicator, **options) if prepared is not None else
+        out[name] = (prepared.compute(indicator, sort=False, **options) if prepared is not None else
                      ji.compute(indicator, str(path), year="year", firm="firm", engine=engine, **options))
         timings[name] = time.perf_counter() - start
     return out

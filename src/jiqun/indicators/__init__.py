@@ -9,7 +9,7 @@ measures collect the region × industry table and finish in NumPy.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
@@ -24,7 +24,7 @@ from jiqun.indicators import dynamics as dy
 from jiqun.indicators import ratings as ra
 from jiqun.indicators import spatial as sa
 from jiqun.indicators import specialisation as sp
-from jiqun.indicators.engine import Columns, cells, connect, long_table, run
+from jiqun.indicators.engine import Columns, cells, connect, long_table, mark_cells, ordered, run
 from jiqun.indicators.rollup import roll_up
 
 
@@ -130,11 +130,16 @@ class Workbench:
     def cells(self) -> Table:
         """The cell table, computed on the engine the first time it is needed."""
         if self._cells is None:
-            self._cells = cells(self.table, self.cols).cache()
+            self._cells = mark_cells(cells(self.table, self.cols).cache())
         return self._cells
 
-    def compute(self, name: str, **options: Any) -> pl.DataFrame:
-        """Compute indicator ``name`` (see :data:`INDICATORS`) with its options."""
+    def compute(self, name: str, *, sort: bool = True, **options: Any) -> pl.DataFrame:
+        """Compute indicator ``name`` (see :data:`INDICATORS`) with its options.
+
+        Rows come sorted by their keys (region, industry, year …); ``sort=False`` leaves them in
+        the engine's order, which saves a sort of the result (about a tenth of a second per
+        million rows on DuckDB).
+        """
         if name not in INDICATORS:
             raise InputError.single("不认识的指标", column="NAME", value=name, expected="、".join(INDICATORS))
         indicator, cols = INDICATORS[name], self.cols
@@ -145,13 +150,17 @@ class Workbench:
                                     expected="rng=numpy.random.default_rng(种子)；命令行用 --seed")
         if indicator.matrix:
             result = indicator.build(run(self.cells, self.con), _cell_columns(cols), **options)
-        elif _needs_firm_rows(name, options, cols):
-            result = run(indicator.build(self.table, cols, **options), self.con)
+            return result.sort(_order(result.columns, cols), nulls_last=True) if sort else result
+        if _needs_firm_rows(name, options, cols):
+            expr = indicator.build(self.table, cols, **options)
         else:
-            result = run(indicator.build(self.cells, _cell_columns(cols), **options), self.con)
-        order = [c for c in result.columns
-                 if c in {cols.region, cols.industry, "unit", "code", "industry_2", cols.year}]
-        return result.sort(order, nulls_last=True) if order else result
+            expr = indicator.build(self.cells, _cell_columns(cols), **options)
+        return run(ordered(expr, _order(expr.columns, cols)) if sort else expr, self.con)
+
+
+def _order(columns: Sequence[str], cols: Columns) -> list[str]:
+    """The key columns of a result, in the order rows are sorted by."""
+    return [c for c in columns if c in {cols.region, cols.industry, "unit", "code", "industry_2", cols.year}]
 
 
 FIRM_ROW_INDICATORS = {"eg"}

@@ -16,16 +16,15 @@ import polars as pl
 from ibis.expr.types import Table
 
 from jiqun.errors import InputError
-from jiqun.indicators.engine import Columns, cells, establishments_column
+from jiqun.indicators.engine import Columns, cells, establishments_column, firm_cells, with_sum
 
 
 def _region_shares(cell: Table, c: Columns) -> tuple[Table, Table]:
     """Each region's share :math:`s_r` of the table, and :math:`\\sum_r s_r^2` per year."""
     years = c.year_keys()
     region = cell.group_by([c.region, *years]).agg(jq_region_value=cell[c.value].sum())
-    total = region.jq_region_value.sum().over(group_by=[region[k] for k in years]) if years \
-        else region.jq_region_value.sum().over()
-    region = region.mutate(jq_region_share=region.jq_region_value / total.nullif(0))
+    region = with_sum(region, region.jq_region_value, years, "jq_value_total")
+    region = region.mutate(jq_region_share=region.jq_region_value / region.jq_value_total.nullif(0))
     squares = (region.group_by(years) if years else region).agg(
         jq_sum_sr2=(region.jq_region_share ** 2).sum())
     return region.select(c.region, *years, "jq_region_share"), squares
@@ -72,7 +71,7 @@ def ellison_glaeser(t: Table, c: Columns) -> Table:
     industry_keys = [c.industry, *years]
     cell = cells(t, c)
     regions, squares = _region_shares(cell, c)
-    cell = cell.mutate(jq_industry_value=cell[c.value].sum().over(group_by=[cell[k] for k in industry_keys]))
+    cell = with_sum(cell, cell[c.value], industry_keys, "jq_industry_value")
     cell = cell.inner_join(regions, [c.region, *years])
     share = cell[c.value] / cell.jq_industry_value.nullif(0)
     present = (share - cell.jq_region_share) ** 2 - cell.jq_region_share ** 2
@@ -88,12 +87,12 @@ def ellison_glaeser(t: Table, c: Columns) -> Table:
 
 def _plant_herfindahl(t: Table, c: Columns) -> Table:
     keys = [c.industry, *c.year_keys()]
-    plant = t.group_by([c.firm, c.region, *keys]).agg(jq_plant=t[c.value].sum())
-    plant = plant.filter(plant.jq_plant > 0)
-    industry_total = plant.jq_plant.sum().over(group_by=[plant[k] for k in keys])
-    plant = plant.mutate(jq_share=plant.jq_plant / industry_total)
-    return plant.group_by(keys).agg(plant_herfindahl=(ibis._.jq_share ** 2).sum(),
-                                    plants=ibis._.jq_share.count())
+    plant = firm_cells(t, c)
+    plant = plant.filter(plant[c.value] > 0)
+    size = plant[c.value]
+    # Σ z² = Σ p² / (Σ p)² in one aggregation (plants are unique per industry × year)
+    return plant.group_by(keys).agg(plant_herfindahl=(size * size).sum() / (size.sum() * size.sum()),
+                                    plants=plant.count())
 
 
 def litzenberger(t: Table, c: Columns) -> Table:
@@ -137,8 +136,8 @@ def litzenberger(t: Table, c: Columns) -> Table:
     totals = (region.group_by(years) if years else region).agg(
         jq_area_total=region.jq_area.sum(), jq_pop_total=region.jq_pop.sum())
     ind_keys = [c.industry, *years]
-    cell = cell.mutate(jq_x_i=cell[c.value].sum().over(group_by=[cell[k] for k in ind_keys]),
-                       jq_b_i=cell[establishments].sum().over(group_by=[cell[k] for k in ind_keys]))
+    industry = cell.group_by(ind_keys).agg(jq_x_i=cell[c.value].sum(), jq_b_i=cell[establishments].sum())
+    cell = cell.inner_join(industry, ind_keys)
     cell = _join_years(cell.inner_join(region, [c.region, *years]), totals, years)
     density = (cell[c.value] / cell.jq_area.nullif(0)) / (cell.jq_x_i / cell.jq_area_total).nullif(0)
     stock = (cell[c.value] / cell.jq_pop.nullif(0)) / (cell.jq_x_i / cell.jq_pop_total).nullif(0)

@@ -12,7 +12,7 @@ import ibis
 from ibis.expr.types import Table
 
 from jiqun.errors import InputError
-from jiqun.indicators.engine import Columns
+from jiqun.indicators.engine import Columns, with_sum
 
 
 def _two_years(t: Table, c: Columns, base: int, final: int) -> Table:
@@ -22,13 +22,11 @@ def _two_years(t: Table, c: Columns, base: int, final: int) -> Table:
     if final <= base:
         raise InputError.single("末年应晚于基年", column="--final", value=str(final),
                                 expected=f"晚于 {base} 的年份")
-    keys = [c.region, c.industry]
-    at = {y: t.filter(t[c.year] == y).group_by(keys).agg(v=ibis._[c.value].sum()) for y in (base, final)}
-    joined = at[base].outer_join(at[final], keys)
-    return joined.select(
-        ibis.coalesce(joined[f"{c.region}"], joined[f"{c.region}_right"]).name(c.region),
-        ibis.coalesce(joined[f"{c.industry}"], joined[f"{c.industry}_right"]).name(c.industry),
-        joined.v.fill_null(0).name("x_b"), joined.v_right.fill_null(0).name("x_f"),
+    year = t[c.year]
+    both = t.filter(year.isin([base, final]))
+    return both.group_by([c.region, c.industry]).agg(
+        x_b=ibis.ifelse(both[c.year] == base, both[c.value], 0.0).sum(),
+        x_f=ibis.ifelse(both[c.year] == final, both[c.value], 0.0).sum(),
     )
 
 
@@ -90,12 +88,10 @@ def shift_share(t: Table, c: Columns, base: int, final: int) -> Table:
     """
     w = _two_years(t, c, base, final)
     # SQL identifiers are case-insensitive: national and industry totals get names of their own
-    w = w.mutate(
-        nation_b=w.x_b.sum().over(), nation_f=w.x_f.sum().over(),
-        industry_b=w.x_b.sum().over(group_by=w[c.industry]),
-        industry_f=w.x_f.sum().over(group_by=w[c.industry]),
-        region_b=w.x_b.sum().over(group_by=w[c.region]),
-    )
+    for value, keys, name in ((w.x_b, [], "nation_b"), (w.x_f, [], "nation_f"),
+                              (w.x_b, [c.industry], "industry_b"), (w.x_f, [c.industry], "industry_f"),
+                              (w.x_b, [c.region], "region_b")):
+        w = with_sum(w, w[value.get_name()], keys, name)
     g = w.nation_f / w.nation_b.nullif(0) - 1
     g_i = w.industry_f / w.industry_b.nullif(0) - 1
     g_ri = w.x_f / w.x_b.nullif(0) - 1

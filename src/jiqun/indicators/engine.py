@@ -220,8 +220,11 @@ def cells(t: Table, c: Columns) -> Table:
     """One row per region × industry [× year]: rows of the same cell (firms) added up.
 
     Region attributes (area, population) are carried along; establishments are the number of
-    distinct firms on a firm-level table, else the sum of the establishments column.
+    distinct firms on a firm-level table, else the sum of the establishments column. A table that
+    is already one row per cell (the workbench's cached cells) is returned as it is.
     """
+    if _is_cell_table(t, c):
+        return t
     aggregates: dict[str, Any] = {c.value: t[c.value].sum()}
     for column in (c.area, c.population):
         if column:
@@ -229,8 +232,47 @@ def cells(t: Table, c: Columns) -> Table:
     if c.establishments:
         aggregates[c.establishments] = t[c.establishments].sum()
     elif c.firm:
-        aggregates["jq_establishments"] = t[c.firm].nunique().cast("float64")
+        # firms first, then count them: two hash aggregations beat one count(DISTINCT)
+        firms = firm_cells(t, c, {column: t[column].max() for column in (c.area, c.population) if column})
+        aggregates = {c.value: firms[c.value].sum(), "jq_establishments": firms.count().cast("float64"),
+                      **{column: firms[column].max() for column in (c.area, c.population) if column}}
+        return firms.group_by(c.cell_keys()).agg(**aggregates)
     return t.group_by(c.cell_keys()).agg(**aggregates)
+
+
+def firm_cells(t: Table, c: Columns, extra: dict[str, Any] | None = None) -> Table:
+    """One row per firm within a region × industry [× year]: a firm's rows of one cell added up."""
+    keys = [*c.cell_keys(), *([c.firm] if c.firm else [])]
+    return t.group_by(keys).agg(**{c.value: t[c.value].sum(), **(extra or {})})
+
+
+_CELL_TABLES: set[Any] = set()
+
+
+def mark_cells(t: Table) -> Table:
+    """Remember that ``t`` already has one row per cell, so :func:`cells` does not regroup it."""
+    _CELL_TABLES.add(t.op())
+    return t
+
+
+def _is_cell_table(t: Table, c: Columns) -> bool:
+    return c.firm is None and t.op() in _CELL_TABLES
+
+
+def with_sum(t: Table, value: Any, keys: list[str], name: str) -> Table:
+    """``t`` with the sum of ``value`` over each group of ``keys`` (all rows without keys).
+
+    A grouped aggregate joined back: on DuckDB this is several times faster than the equivalent
+    window sum, and Spark plans it as well.
+    """
+    totals = (t.group_by(keys) if keys else t).aggregate(**{name: value.sum()})
+    joined = t.inner_join(totals, keys) if keys else t.cross_join(totals)
+    return joined.select(*t.columns, name)  # a finished join, so that the next one can refer to it
+
+
+def ordered(expr: Table, order: list[str]) -> Table:
+    """``expr`` sorted by ``order`` on the engine, nulls last on every engine."""
+    return expr.order_by([ibis.asc(expr[k], nulls_first=False) for k in order]) if order else expr
 
 
 def establishments_column(c: Columns) -> str | None:

@@ -14,7 +14,7 @@ import ibis
 from ibis.expr.types import Table
 
 from jiqun.errors import InputError
-from jiqun.indicators.engine import Columns, cells
+from jiqun.indicators.engine import Columns, cells, firm_cells, with_sum
 
 
 def _with_totals(t: Table, c: Columns, base: Iterable[str] | None = None) -> Table:
@@ -22,12 +22,13 @@ def _with_totals(t: Table, c: Columns, base: Iterable[str] | None = None) -> Tab
     to those industries (the US CMP's traded industries)."""
     keys = c.year_keys()
     value = t[c.value]
-    in_base = value if base is None else ibis.ifelse(t[c.industry].isin(list(base)), value, 0.0)
-    return t.mutate(
-        jq_region_total=in_base.sum().over(group_by=[t[c.region], *[t[k] for k in keys]]),
-        jq_industry_total=value.sum().over(group_by=[t[c.industry], *[t[k] for k in keys]]),
-        jq_total=in_base.sum().over(group_by=[t[k] for k in keys]) if keys else in_base.sum().over(),
-    )
+    if base is not None:
+        t = t.mutate(jq_in_base=ibis.ifelse(t[c.industry].isin(list(base)), value, 0.0))
+    in_base = c.value if base is None else "jq_in_base"
+    t = with_sum(t, t[in_base], [c.region, *keys], "jq_region_total")
+    t = with_sum(t, t[c.value], [c.industry, *keys], "jq_industry_total")
+    t = with_sum(t, t[in_base], keys, "jq_total")
+    return t.drop("jq_in_base") if base is not None else t
 
 
 def location_quotient(t: Table, c: Columns, base: Iterable[str] | None = None) -> Table:
@@ -181,14 +182,16 @@ def _unit_and_group(c: Columns, within: str) -> tuple[str, list[str]]:
 
 
 def _positive_units(t: Table, c: Columns, within: str) -> tuple[Table, str, list[str]]:
+    """One row per unit and group with the unit's (positive) value: a firm's rows, or a region's
+    or industry's firms, are added up first."""
     unit, keys = _unit_and_group(c, within)
-    t = t if within == "cell" else cells(t, c)
-    if within == "cell" or c.firm is None:
-        t = t.filter(t[c.value] > 0)
+    if within == "cell":
+        t = firm_cells(t, c)
+    elif c.firm is None:
+        t = cells(t, c)
     else:
         t = t.group_by([unit, *keys]).agg(**{c.value: t[c.value].sum()})
-        t = t.filter(t[c.value] > 0)
-    return t, unit, keys
+    return t.filter(t[c.value] > 0), unit, keys
 
 
 def herfindahl(t: Table, c: Columns, within: str = "industry") -> Table:
@@ -217,10 +220,10 @@ def herfindahl(t: Table, c: Columns, within: str = "industry") -> Table:
     >>> compute("hhi", firms, firm="firm", within="cell")["hhi"].to_list()
     [0.375]
     """
-    t, unit, keys = _positive_units(t, c, within)
-    t = t.mutate(total=t[c.value].sum().over(group_by=[t[k] for k in keys]))
-    t = t.mutate(share=t[c.value] / t.total)
-    out = t.group_by(keys).agg(hhi=(ibis._.share ** 2).sum(), n=ibis._[unit].nunique())
+    t, _unit, keys = _positive_units(t, c, within)
+    value = t[c.value]
+    # Σ s² = Σ x² / (Σ x)²: one aggregation, no window; units are unique per group here
+    out = t.group_by(keys).agg(hhi=(value * value).sum() / (value.sum() * value.sum()), n=t.count())
     n = out.n.cast("float64")
     return out.mutate(
         hhi_normalised=((out.hhi - 1 / n) / (1 - 1 / n).nullif(0)),
@@ -251,12 +254,14 @@ def concentration_ratio(t: Table, c: Columns, n: int = 4, within: str = "industr
     """
     if n < 1:
         raise InputError.single("n 应为正整数", column="--n", value=str(n), expected="≥ 1，常用 4 或 8")
-    t, unit, keys = _positive_units(t, c, within)
-    window = ibis.window(group_by=[t[k] for k in keys], order_by=[ibis.desc(t[c.value]), t[unit]])
-    t = t.mutate(total=t[c.value].sum().over(group_by=[t[k] for k in keys]),
-                 rank=ibis.row_number().over(window))
-    top = t.filter(t["rank"] < n)
-    return top.group_by(keys).agg(**{f"cr{n}": (top[c.value] / top.total).sum()})
+    t, _unit, keys = _positive_units(t, c, within)
+    group = [t[k] for k in keys]
+    # the group total as a window over the same partition as the ranks (one sort on DuckDB);
+    # units tied at the n-th place have equal values, so ranks need no tie-breaker
+    t = t.mutate(jq_total=t[c.value].sum().over(group_by=group),
+                 jq_rank=ibis.row_number().over(group_by=group, order_by=ibis.desc(t[c.value])))
+    top = t.filter(t.jq_rank < n)
+    return top.group_by(keys).agg(**{f"cr{n}": (top[c.value] / top.jq_total).sum()})
 
 
 def _count_over(t: Table, column: str, keys: list[str]) -> Table:
