@@ -23,6 +23,7 @@ from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import ibis
 import polars as pl
 from ibis.expr.types import Table
@@ -68,11 +69,31 @@ class Columns:
 def connect(engine: str = "duckdb") -> Any:
     """An Ibis backend: an in-memory DuckDB (the default) or a Spark session."""
     if engine == "duckdb":
-        return ibis.duckdb.connect()
+        try:
+            return ibis.duckdb.connect(**duckdb_settings())
+        except duckdb.Error as exc:
+            raise InputError.single(f"DuckDB 设置无效：{exc}", column="JIQUN_DUCKDB_MEMORY",
+                                    value=os.environ.get("JIQUN_DUCKDB_MEMORY", ""),
+                                    expected="内存上限，如 4GB、500MB") from exc
     if engine == "spark":
         return ibis.pyspark.connect(spark_session())
     raise InputError.single("不支持的计算引擎", column="--engine", value=engine,
                             expected="、".join(ENGINES))
+
+
+def duckdb_settings() -> dict[str, Any]:
+    """DuckDB settings of jiqun's connections.
+
+    Results are sorted explicitly where order matters, so DuckDB need not keep insertion order
+    (which lets it stream large results in less memory). ``JIQUN_DUCKDB_MEMORY`` caps DuckDB's
+    memory (``4GB``, ``500MB``; DuckDB's own default is 80 % of RAM): above it, DuckDB spills to
+    its temporary directory instead of growing.
+    """
+    settings: dict[str, Any] = {"preserve_insertion_order": False}
+    limit = os.environ.get("JIQUN_DUCKDB_MEMORY", "").strip()
+    if limit:
+        settings["memory_limit"] = limit
+    return settings
 
 
 def spark_session() -> Any:
