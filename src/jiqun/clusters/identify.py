@@ -61,6 +61,7 @@ class Cluster:
     hot_spots: dict[str, list[str]] = field(default_factory=dict)
     in_hot_spot: list[str] = field(default_factory=list)
     links: list[str] = field(default_factory=list)
+    chain: str | None = None
 
 
 @dataclass
@@ -200,6 +201,7 @@ def _group(
     for (a, b), why in {
         **_colocated(codes, rated, cfg),
         **_trading(codes, tables, region, year, cfg),
+        **_chained(codes),
     }.items():
         parent[root(a)] = root(b)
         reasons[frozenset((a, b))] = why
@@ -273,6 +275,27 @@ def _trading(
     return out  # type: ignore[return-value]
 
 
+def _chained(codes: Sequence[str]) -> dict[tuple[str, str], str]:
+    """Pairs of candidate industries that are core segments of one shipped chain template."""
+    from jiqun.chains.templates import load_templates
+
+    out: dict[tuple[str, str], str] = {}
+    for template in load_templates().values():
+        core = [c for c in codes if c in template.core_industries]
+        for i, a in enumerate(core):
+            for b in core[i + 1 :]:
+                out.setdefault((a, b), f"同属产业链模板「{template.name_zh}」的核心环节")
+    return out
+
+
+def chain_of(industries: Sequence[str]) -> Any:
+    """The shipped chain template whose core holds all of ``industries`` (the most specific one)."""
+    from jiqun.chains.templates import load_templates
+
+    fitting = [t for t in load_templates().values() if set(industries) <= set(t.core_industries)]
+    return min(fitting, key=lambda t: (len(t.core_industries), t.id), default=None)
+
+
 def _cluster(
     group: list[str],
     candidates: Mapping[str, Candidate],
@@ -298,9 +321,10 @@ def _cluster(
         .sum()
     )
     best = max((c.cmp_strength for c in members), key=_class_rank, default=None)
-    name = "、".join(names.get(c.industry, c.industry) for c in members[:2]) + (
-        "等" if len(members) > 2 else ""
-    )
+    chain = chain_of(group)
+    name = chain.name_zh if chain is not None else "、".join(
+        names.get(c.industry, c.industry) for c in members[:2]
+    ) + ("等" if len(members) > 2 else "")
     links = [why for pair, why in reasons.items() if pair <= set(group)]
     return Cluster(
         name=name,
@@ -315,6 +339,7 @@ def _cluster(
         stars=max(c.stars for c in members),
         towns=_towns(firms, cfg),
         links=links,
+        chain=chain.id if chain is not None else None,
     )
 
 

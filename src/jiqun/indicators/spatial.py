@@ -176,6 +176,22 @@ def boundary_names(boundaries: str | Path | None = None) -> dict[str, str]:
 # --------------------------------------------------------------------------- weights
 
 
+def region_centroids(codes: Sequence[str], boundaries: Boundaries = None) -> dict[str, tuple[float, float]]:
+    """(longitude, latitude) of each county's polygon centroid; counties without a polygon are left out."""
+    if isinstance(boundaries, Mapping):
+        polygons = _polygons_from_mapping(boundaries)
+    else:
+        polygons = _read_polygons(_file_key(_boundaries_file(boundaries)))
+    return {code: polygons.centroid(code) for code in codes if code in polygons.geoms}
+
+
+def distance_km(origin: tuple[float, float], places: Sequence[tuple[float, float]]) -> np.ndarray:
+    """Great-circle km from ``origin`` to each of ``places``, all as (longitude, latitude) degrees."""
+    lon, lat = np.radians(origin)
+    lons, lats = np.radians(np.asarray(places, dtype=float).reshape(-1, 2)).T
+    return _great_circle_km(lon, lat, lons, lats)
+
+
 def contiguity_weights(codes: Sequence[str], boundaries: Boundaries = None, kind: str = "queen",
                        islands: str = "nearest", *, k: int = 1, transform: str = "r") -> W:
     """Contiguity weights of the given counties, built from their polygons with libpysal.
