@@ -80,6 +80,7 @@ def diagnose(
 
 def _one(tables: Mapping[str, pl.DataFrame], region: str, year: int, cluster: Cluster) -> ClusterDiagnosis:
     profile = cluster_profile(tables, region, cluster.industries, year)
+    _chain_metrics(profile, tables, region, year, cluster)
     ladders = assess(profile, cluster.lq)
     criteria, criteria_hash = check_criteria(tables, region, cluster.industries, year)
     return ClusterDiagnosis(
@@ -90,4 +91,29 @@ def _one(tables: Mapping[str, pl.DataFrame], region: str, year: int, cluster: Cl
         diagnose_problems(profile),
         criteria,
         criteria_hash,
+    )
+
+
+def _chain_metrics(
+    profile: Profile, tables: Mapping[str, pl.DataFrame], region: str, year: int, cluster: Cluster
+) -> None:
+    """Coverage and gaps of the cluster's chain, when a chain template fits its industries."""
+    if cluster.chain is None:
+        return
+    from jiqun.chains.analysis import analyse_chain
+    from jiqun.chains.templates import load_templates
+
+    chain = analyse_chain(tables, region, load_templates()[cluster.chain], year)
+    profile.set(
+        "chain_coverage",
+        chain.coverage,
+        "比例",
+        f"{chain.template_name}产业链环节覆盖率（本县有企业的环节占比）",
+    )
+    profile.set("chain_missing_links", len(chain.by_status("missing")), "个", "缺链环节数")
+    profile.set(
+        "chain_weak_links",
+        len(chain.by_status("weak")) + len(chain.by_status("broken")),
+        "个",
+        "弱链、断链环节数",
     )
