@@ -161,7 +161,7 @@ def resolve_template(
     found = template_for(query, templates)
     if found is not None:
         return found
-    if cluster.isdigit() and len(cluster) == 4:
+    if cluster.isdigit() and len(cluster) == 4 and _has_firms(tables, cluster):
         return template_from_supply_links(tables["supply_links"], tables["enterprises"], {cluster}, year=year)
     raise InputError.single(
         "没有与该集群对应的产业链模板",
@@ -169,6 +169,13 @@ def resolve_template(
         value=cluster,
         expected="模板名称或别名（jiqun chain templates 可列出），或四位核心行业代码以便由供应链推导",
     )
+
+
+def _has_firms(tables: dict[str, Any], industry: str) -> bool:
+    """Whether the registry has firms of the industry (a chain can only be derived around them)."""
+    import polars as pl
+
+    return tables["enterprises"].filter(pl.col("industry") == industry).height > 0
 
 
 def _show(args: argparse.Namespace, setup: Setup) -> int:
@@ -196,10 +203,16 @@ def _attract(args: argparse.Namespace, setup: Setup) -> int:
 
 def _io_table(args: argparse.Namespace) -> Any:
     from jiqun.chains.io import example_table, load_io_table
+    from jiqun.errors import DataStateError
 
     if args.io is not None:
         return load_io_table(args.io)
-    return example_table() if args.example else None
+    if args.example:
+        return example_table()
+    raise DataStateError(
+        "未加载投入产出表，无法计算乘数：用 --io 文件 读入本地的部门×部门投入产出表（CSV 或 XLSX），"
+        "或用 --example 查看随包附带的示意表（不是统计数据，不能用于实际测算）"
+    )
 
 
 def _multipliers(args: argparse.Namespace) -> int:

@@ -281,14 +281,22 @@ def _judge(
     if segment.core:
         return ("present" if firms else "missing"), f"集群核心环节，本县{firms}家企业"
     if firms == 0:
-        tail = "，全部来自县外" if bought > 0 else ""
-        return "missing", f"本县没有该环节企业；{spent}{tail}"
+        return "missing", f"本县没有该环节企业；{spent}{_where_bought(bought, rate)}"
     share = f"{rate:.0%}" if rate is not None else "未知"
     if rate is not None and rate < cfg["broken_local_rate"]:
         return "broken", f"本县有{firms}家该环节企业，但{spent}，县内配套仅{share}"
     if firms < cfg["weak_min_firms"] or (rate is not None and rate < cfg["weak_local_rate"]):
         return "weak", f"本县仅{firms}家该环节企业；{spent}，县内配套{share}"
     return "present", f"本县{firms}家该环节企业；{spent}，县内配套{share}"
+
+
+def _where_bought(bought: float, rate: float | None) -> str:
+    """Where the purchases of a segment without local registered firms came from."""
+    if bought <= 0:
+        return ""
+    if not rate:
+        return "，全部来自县外"
+    return f"，其中{rate:.0%}来自本县未登记的供应商"
 
 
 def _edges(template: ChainTemplate, placed: pl.DataFrame, firms: pl.DataFrame) -> list[ChainEdge]:

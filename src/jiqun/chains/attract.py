@@ -9,8 +9,9 @@
   the industry needs the county already does;
 * attractiveness — the industry's complexity (PCI), its national growth and its market size.
 
-Each of the five numbers enters as its percentile among all industries of the registry, so that
-they are comparable; the score is their weighted mean (weights in ``chains.yaml``).
+The gap enters as its severity (0–1, from ``chains.yaml``); the other four numbers as their
+percentiles among all industries of the registry, so that they are comparable. The score is the
+weighted mean of the five (weights in ``chains.yaml``).
 
 The *quadrant* is the Metroverse view of every industry for the county: presence (RCA) against
 relatedness density; industries the county does not have (RCA < 1) with high relatedness are the
@@ -81,11 +82,17 @@ def attraction(
     template: ChainTemplate,
     config: Mapping[str, Any] | None = None,
     boundaries: Any = None,
+    national: pl.DataFrame | None = None,
 ) -> Attraction:
-    """Industries and outside firms that would fill the gaps of ``analysis``' chain."""
+    """Industries and outside firms that would fill the gaps of ``analysis``' chain.
+
+    ``national`` (from :func:`industry_table`) can be passed when several chains of one county
+    are ranked in turn.
+    """
     cfg = {**attract_defaults(), **(config or {})}
     region, year = analysis.region, analysis.year
-    national = industry_table(tables, region, year, cfg["measure"])
+    if national is None:
+        national = industry_table(tables, region, year, cfg["measure"])
     gaps = _gap_industries(analysis, template, cfg)
     ranked = _rank_industries(gaps, national, cfg)
     notes = [] if gaps.height else ["本链没有缺链、断链或弱链：没有需要补链招商的行业"]
@@ -275,23 +282,19 @@ def outside_firms(
 
 
 def _firm_facts(years: pl.DataFrame, usccs: pl.Series, year: int, window: int) -> pl.DataFrame:
-    """Revenue, employees and leverage in ``year``; revenue CAGR over at most ``window`` years."""
-    mine = years.filter(
-        pl.col("uscc").is_in(usccs.implode()) & (pl.col("year") <= year) & (pl.col("year") >= year - window)
-    )
+    """Revenue, employees and leverage in ``year``, and the revenue CAGR over the ``window`` years
+    before it (null for a firm without revenue at the start: a young firm's first partial year
+    would make any growth rate look spectacular)."""
+    mine = years.filter(pl.col("uscc").is_in(usccs.implode()) & pl.col("year").is_in([year - window, year]))
     now = mine.filter(pl.col("year") == year).select(
         "uscc", "revenue", "employees", (pl.col("liabilities") / pl.col("total_assets")).alias("leverage")
     )
-    first = (
-        mine.filter(pl.col("revenue") > 0)
-        .sort("year")
-        .group_by("uscc")
-        .agg(pl.col("year").first().alias("first_year"), pl.col("revenue").first().alias("first_revenue"))
+    start = mine.filter((pl.col("year") == year - window) & (pl.col("revenue") > 0)).select(
+        "uscc", pl.col("revenue").alias("start_revenue")
     )
-    out = now.filter(pl.col("revenue") > 0).join(first, on="uscc", how="left")
-    span = year - pl.col("first_year")
-    growth = pl.when(span > 0).then((pl.col("revenue") / pl.col("first_revenue")) ** (1 / span) - 1)
-    return out.with_columns(growth.alias("growth")).drop("first_year", "first_revenue")
+    out = now.filter(pl.col("revenue") > 0).join(start, on="uscc", how="left")
+    growth = (pl.col("revenue") / pl.col("start_revenue")) ** (1 / window) - 1
+    return out.with_columns(growth.alias("growth")).drop("start_revenue")
 
 
 def _distances(region: str, places: list[str], boundaries: Any) -> list[float | None]:
