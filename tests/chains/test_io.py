@@ -449,3 +449,33 @@ def test_feser_bergman_is_symmetric_and_bounded(flows: np.ndarray) -> None:
     for (i, j), value in strength.items():
         assert value == strength[(j, i)] or (value is not None and value == pytest.approx(strength[(j, i)]))
         assert value is None or -1 <= value <= 1
+
+
+def test_template_from_io_places_sectors_by_coefficients_and_sales() -> None:
+    from jiqun.chains.io import template_from_io
+
+    table = example_table()
+    core = table.index("C")
+    template = template_from_io(table, "C", min_coefficient=0.05, min_strength=0.5)
+    a = table.technical_coefficients
+    flows = np.asarray(table.flows, dtype=float)
+    sold = flows[core] / flows[core].sum()
+    stages = {s.industries[0]: s.stage for s in template.segments}
+    assert stages["C"] == "midstream" and template.segment("io_C").core
+    for j, code in enumerate(table.codes):
+        if j == core:
+            continue
+        if a[j, core] >= 0.05:
+            assert stages[code] == "upstream"
+            assert ("io_" + code, "io_C") in template.edges
+        elif sold[j] >= 0.05:
+            assert stages[code] == "downstream"
+            assert ("io_C", "io_" + code) in template.edges
+    assert all(s.description for s in template.segments)
+
+
+def test_template_from_io_without_a_table_says_so() -> None:
+    from jiqun.chains.io import NoIOTable, template_from_io
+
+    with pytest.raises(NoIOTable):
+        template_from_io(None, "C")

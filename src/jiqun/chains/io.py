@@ -71,7 +71,7 @@ bottom of the file).
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
 from importlib import resources
@@ -82,6 +82,7 @@ import numpy as np
 import polars as pl
 from scipy import linalg
 
+from jiqun.chains.templates import ChainTemplate, Segment
 from jiqun.errors import DataStateError, InputError, Problem
 from jiqun.ingest.parse import (
     UNITS,
@@ -138,8 +139,7 @@ _UNKNOWN_ROW = (
 )
 _ROW_EXPECTED = "列标题中的部门代码之一，或 总产出、增加值、就业（人）"
 _HAWKINS_SIMON = (
-    "不满足 Hawkins–Simon 条件：I−A 奇异或其逆含负数，列昂惕夫逆不存在，"
-    "表中的经济无法生产出正的最终产品"
+    "不满足 Hawkins–Simon 条件：I−A 奇异或其逆含负数，列昂惕夫逆不存在，表中的经济无法生产出正的最终产品"
 )
 
 
@@ -238,8 +238,11 @@ class IOTable:
         n = len(codes)
         names = tuple(self.names) if self.names else codes
         if len(names) != n:
-            raise InputError.single(f"部门名称有 {len(names)} 个，部门代码有 {n} 个", column="names",
-                                    expected="与部门代码一一对应")
+            raise InputError.single(
+                f"部门名称有 {len(names)} 个，部门代码有 {n} 个",
+                column="names",
+                expected="与部门代码一一对应",
+            )
         object.__setattr__(self, "codes", codes)
         object.__setattr__(self, "names", tuple(str(s) or c for s, c in zip(names, codes, strict=True)))
         object.__setattr__(self, "flows", _frozen_array(self.flows, (n, n), "flows"))
@@ -262,8 +265,9 @@ class IOTable:
         try:
             return self._index[str(code)]
         except KeyError:
-            raise InputError.single("投入产出表中没有这个部门", column=argument, value=str(code),
-                                    expected="、".join(self.codes)) from None
+            raise InputError.single(
+                "投入产出表中没有这个部门", column=argument, value=str(code), expected="、".join(self.codes)
+            ) from None
 
     @cached_property
     def technical_coefficients(self) -> np.ndarray:
@@ -307,8 +311,9 @@ def _check_codes(codes: tuple[str, ...]) -> None:
         if not code.strip():
             raise InputError.single("部门代码为空", column="codes", expected="非空的部门代码")
         if code in seen:
-            raise InputError.single("部门代码重复", column="codes", value=code,
-                                    expected="每个部门代码只出现一次")
+            raise InputError.single(
+                "部门代码重复", column="codes", value=code, expected="每个部门代码只出现一次"
+            )
         seen.add(code)
 
 
@@ -318,8 +323,9 @@ def _frozen_array(value: object, shape: tuple[int, ...], name: str) -> np.ndarra
     except (TypeError, ValueError) as exc:
         raise InputError.single(f"不是数字数组：{exc}", column=name, expected="数字") from exc
     if array.shape != shape:
-        raise InputError.single(f"形状为 {array.shape}，与部门数不符", column=name,
-                                expected=f"形状 {shape}（中间流量须为方阵）")
+        raise InputError.single(
+            f"形状为 {array.shape}，与部门数不符", column=name, expected=f"形状 {shape}（中间流量须为方阵）"
+        )
     if not np.all(np.isfinite(array)):
         raise InputError.single("含有非有限数（NaN 或无穷大）", column=name, expected="有限的数字")
     return _read_only(array)
@@ -354,16 +360,21 @@ def _locate_in_api(kind: str, row: int | None, column: int) -> dict[str, object]
 
 def _economic_problems(table: _Parts, locate: Locator) -> list[Problem]:
     """Negative flows, non-positive output, negative value added or jobs, Hawkins–Simon."""
-    problems = [_problem(locate("flows", int(i), int(j)), "中间流量为负数",
-                         "非负数；没有流量填 0 或留空")
-                for i, j in zip(*np.nonzero(table.flows < 0), strict=True)]
+    problems = [
+        _problem(locate("flows", int(i), int(j)), "中间流量为负数", "非负数；没有流量填 0 或留空")
+        for i, j in zip(*np.nonzero(table.flows < 0), strict=True)
+    ]
     problems += _vector_problems(table.value_added, "value_added", "增加值为负数", locate)
     problems += _vector_problems(table.employment, "employment", "就业人数为负数", locate)
     for j in np.flatnonzero(table.output <= 0):
         what = "总产出为零" if table.output[j] == 0 else "总产出为负数"
-        problems.append(_problem(locate("output", None, int(j)),
-                                 f"{what}，无法计算该部门的直接消耗系数（a_ij = 流量 ÷ 总产出）",
-                                 "正数；没有产出的部门请把它的行和列都删去"))
+        problems.append(
+            _problem(
+                locate("output", None, int(j)),
+                f"{what}，无法计算该部门的直接消耗系数（a_ij = 流量 ÷ 总产出）",
+                "正数；没有产出的部门请把它的行和列都删去",
+            )
+        )
     if problems:
         return problems
     return _productivity_problems(table, locate)
@@ -379,10 +390,12 @@ def _productivity_problems(table: _Parts, locate: Locator) -> list[Problem]:
     """Columns whose intermediate inputs reach their output: :math:`\\sum_i a_{ij} \\ge 1`."""
     sums = table.flows.sum(axis=0) / table.output
     return [
-        _problem(locate("output", None, int(j)),
-                 f"部门“{table.codes[j]}”的中间投入合计不小于总产出（直接消耗系数列和 = {sums[j]:.4f} ≥ 1，"
-                 f"增加值为零或负）；{_HAWKINS_SIMON}",
-                 "每个部门的中间投入合计（该列流量之和）小于它的总产出")
+        _problem(
+            locate("output", None, int(j)),
+            f"部门“{table.codes[j]}”的中间投入合计不小于总产出（直接消耗系数列和 = {sums[j]:.4f} ≥ 1，"
+            f"增加值为零或负）；{_HAWKINS_SIMON}",
+            "每个部门的中间投入合计（该列流量之和）小于它的总产出",
+        )
         for j in np.flatnonzero(sums >= 1 - _PRODUCTIVE_MARGIN)
     ]
 
@@ -435,15 +448,18 @@ def leontief_inverse(a: np.ndarray) -> np.ndarray:
 
 def _check_coefficients(matrix: np.ndarray) -> None:
     if matrix.ndim != 2 or matrix.shape[0] != matrix.shape[1] or matrix.shape[0] == 0:
-        raise InputError.single(f"直接消耗系数矩阵的形状为 {matrix.shape}", column="A",
-                                expected="n×n 方阵（n ≥ 1）")
+        raise InputError.single(
+            f"直接消耗系数矩阵的形状为 {matrix.shape}", column="A", expected="n×n 方阵（n ≥ 1）"
+        )
     if not np.all(np.isfinite(matrix)) or np.any(matrix < 0):
-        raise InputError.single("直接消耗系数矩阵含有负数或非有限数", column="A",
-                                expected="非负的有限数")
+        raise InputError.single("直接消耗系数矩阵含有负数或非有限数", column="A", expected="非负的有限数")
     radius = float(np.max(np.abs(np.linalg.eigvals(matrix))))
     if radius >= 1 - _PRODUCTIVE_MARGIN:
-        raise InputError.single(f"直接消耗系数矩阵的谱半径 ρ(A) = {radius:.6f} ≥ 1，{_HAWKINS_SIMON}",
-                                column="A", expected="ρ(A) < 1，例如每列之和都小于 1")
+        raise InputError.single(
+            f"直接消耗系数矩阵的谱半径 ρ(A) = {radius:.6f} ≥ 1，{_HAWKINS_SIMON}",
+            column="A",
+            expected="ρ(A) < 1，例如每列之和都小于 1",
+        )
 
 
 def multipliers(table: IOTable | None) -> pl.DataFrame:
@@ -490,10 +506,11 @@ def multipliers(table: IOTable | None) -> pl.DataFrame:
     """
     table = require_table(table, "投入产出乘数")
     output = table.solve(np.ones(table.n), transpose=True)
-    frame = {"code": list(table.codes), "name": list(table.names), "output": output,
-             "output_net": output - 1}
-    for name, coefficients in (("value_added", table.value_added_coefficients),
-                               ("employment", table.employment_coefficients)):
+    frame = {"code": list(table.codes), "name": list(table.names), "output": output, "output_net": output - 1}
+    for name, coefficients in (
+        ("value_added", table.value_added_coefficients),
+        ("employment", table.employment_coefficients),
+    ):
         if coefficients is None:
             frame[name] = frame[f"{name}_type1"] = _nullable(None, table.n)
             continue
@@ -543,9 +560,13 @@ class Impact:
 
     def as_dict(self) -> dict[str, object]:
         """JSON-ready: totals and the per-sector rows."""
-        return {"total_output": self.total_output, "total_indirect_output": self.total_indirect_output,
-                "total_value_added": self.total_value_added, "total_jobs": self.total_jobs,
-                "sectors": self.sectors.to_dicts()}
+        return {
+            "total_output": self.total_output,
+            "total_indirect_output": self.total_indirect_output,
+            "total_value_added": self.total_value_added,
+            "total_jobs": self.total_jobs,
+            "sectors": self.sectors.to_dicts(),
+        }
 
 
 def impact(table: IOTable | None, final_demand_change: Mapping[str, float | int | Decimal]) -> Impact:
@@ -580,8 +601,9 @@ def impact(table: IOTable | None, final_demand_change: Mapping[str, float | int 
     for code, amount in final_demand_change.items():
         value = float(amount)
         if not np.isfinite(value):
-            raise InputError.single("最终需求变化不是有限数", column=str(code), value=str(amount),
-                                    expected="以元计的有限数字")
+            raise InputError.single(
+                "最终需求变化不是有限数", column=str(code), value=str(amount), expected="以元计的有限数字"
+            )
         shock[table.index(code, "final_demand_change")] += value
     return _impact_of(table, shock)
 
@@ -591,23 +613,33 @@ def _impact_of(table: IOTable, shock: np.ndarray) -> Impact:
     value_added = _scaled(table.value_added_coefficients, output)
     jobs = _scaled(table.employment_coefficients, output)
     sectors = pl.DataFrame(
-        {"code": list(table.codes), "name": list(table.names), "final_demand": shock,
-         "output": output, "indirect_output": output - shock,
-         "value_added": _nullable(value_added, table.n), "jobs": _nullable(jobs, table.n)},
+        {
+            "code": list(table.codes),
+            "name": list(table.names),
+            "final_demand": shock,
+            "output": output,
+            "indirect_output": output - shock,
+            "value_added": _nullable(value_added, table.n),
+            "jobs": _nullable(jobs, table.n),
+        },
         schema_overrides={"value_added": pl.Float64, "jobs": pl.Float64},
     )
-    return Impact(sectors=sectors, total_output=float(output.sum()),
-                  total_indirect_output=float((output - shock).sum()),
-                  total_value_added=None if value_added is None else float(value_added.sum()),
-                  total_jobs=None if jobs is None else float(jobs.sum()))
+    return Impact(
+        sectors=sectors,
+        total_output=float(output.sum()),
+        total_indirect_output=float((output - shock).sum()),
+        total_value_added=None if value_added is None else float(value_added.sum()),
+        total_jobs=None if jobs is None else float(jobs.sum()),
+    )
 
 
 def _scaled(coefficients: np.ndarray | None, output: np.ndarray) -> np.ndarray | None:
     return None if coefficients is None else coefficients * output
 
 
-def project_final_demand(table: IOTable | None, sector: str, new_output: float | int | Decimal,
-                         basis: ShockBasis = "final_demand") -> dict[str, float]:
+def project_final_demand(
+    table: IOTable | None, sector: str, new_output: float | int | Decimal, basis: ShockBasis = "final_demand"
+) -> dict[str, float]:
     """The final-demand shock that stands for a project's (or a filled link's) new output.
 
     Parameters
@@ -648,20 +680,26 @@ def project_final_demand(table: IOTable | None, sector: str, new_output: float |
     j = table.index(sector)
     amount = float(new_output)
     if not np.isfinite(amount):
-        raise InputError.single("项目新增产出不是有限数", column="new_output", value=str(new_output),
-                                expected="以元计的有限数字")
+        raise InputError.single(
+            "项目新增产出不是有限数", column="new_output", value=str(new_output), expected="以元计的有限数字"
+        )
     if basis == "final_demand":
         return {table.codes[j]: amount}
     if basis == "output":
         unit = np.zeros(table.n)
         unit[j] = 1.0
         return {table.codes[j]: amount / float(table.solve(unit)[j])}
-    raise InputError.single("不支持的冲击口径", column="basis", value=str(basis),
-                            expected="final_demand（新增最终需求）或 output（新增部门产出）")
+    raise InputError.single(
+        "不支持的冲击口径",
+        column="basis",
+        value=str(basis),
+        expected="final_demand（新增最终需求）或 output（新增部门产出）",
+    )
 
 
-def project_impact(table: IOTable | None, sector: str, new_output: float | int | Decimal,
-                   basis: ShockBasis = "final_demand") -> Impact:
+def project_impact(
+    table: IOTable | None, sector: str, new_output: float | int | Decimal, basis: ShockBasis = "final_demand"
+) -> Impact:
     """:func:`impact` of :func:`project_final_demand`; :class:`NoIOTable` when ``table`` is None.
 
     Parameters
@@ -735,8 +773,12 @@ def feser_bergman(table: IOTable | None) -> pl.DataFrame:
     strongest = _strongest(measures, strength)
     i, j = np.nonzero(~np.eye(table.n, dtype=bool))
     codes, names = np.array(table.codes, dtype=object), np.array(table.names, dtype=object)
-    frame: dict[str, object] = {"sector_i": codes[i].tolist(), "name_i": names[i].tolist(),
-                                "sector_j": codes[j].tolist(), "name_j": names[j].tolist()}
+    frame: dict[str, object] = {
+        "sector_i": codes[i].tolist(),
+        "name_i": names[i].tolist(),
+        "sector_j": codes[j].tolist(),
+        "name_j": names[j].tolist(),
+    }
     for name, values in zip(FESER_BERGMAN_MEASURES, measures, strict=True):
         frame[name] = _nullable(values[i, j], len(i))
     frame["strength"] = _nullable(strength[i, j], len(i))
@@ -804,13 +846,19 @@ def linked_sectors(table: IOTable | None, sector: str, min_strength: float = 0.0
     table = require_table(table, "关联部门")
     code = table.codes[table.index(sector)]
     if not -1.0 <= float(min_strength) <= 1.0:
-        raise InputError.single("联系强度阈值超出范围", column="min_strength", value=str(min_strength),
-                                expected="−1 到 1 之间的数")
+        raise InputError.single(
+            "联系强度阈值超出范围",
+            column="min_strength",
+            value=str(min_strength),
+            expected="−1 到 1 之间的数",
+        )
     reasons = pl.col("strongest").replace_strict(FESER_BERGMAN_MEASURES, default=None, return_dtype=pl.String)
-    return (feser_bergman(table)
-            .filter((pl.col("sector_i") == code) & (pl.col("strength") >= float(min_strength)))
-            .with_columns(reason=reasons)
-            .sort(["strength", "sector_j"], descending=[True, False]))
+    return (
+        feser_bergman(table)
+        .filter((pl.col("sector_i") == code) & (pl.col("strength") >= float(min_strength)))
+        .with_columns(reason=reasons)
+        .sort(["strength", "sector_j"], descending=[True, False])
+    )
 
 
 # --- loading ----------------------------------------------------------------------------------
@@ -886,9 +934,15 @@ def example_table() -> IOTable:
     resource = resources.files("jiqun.chains").joinpath(EXAMPLE_FILE)
     with resources.as_file(resource) as path:
         table = load_io_table(path)
-    return IOTable(codes=table.codes, names=table.names, flows=table.flows, output=table.output,
-                   value_added=table.value_added, employment=table.employment,
-                   source=f"{EXAMPLE_FILE}（示意数据，非统计数据）")
+    return IOTable(
+        codes=table.codes,
+        names=table.names,
+        flows=table.flows,
+        output=table.output,
+        value_added=table.value_added,
+        employment=table.employment,
+        source=f"{EXAMPLE_FILE}（示意数据，非统计数据）",
+    )
 
 
 def _argument_unit(unit: str | None) -> Unit | None:
@@ -896,8 +950,9 @@ def _argument_unit(unit: str | None) -> Unit | None:
         return None
     found = find_unit(unit)
     if found is None or found.currency != "CNY":
-        raise InputError.single("不是人民币金额单位", column="unit", value=unit,
-                                expected="元、千元、万元、百万元、亿元")
+        raise InputError.single(
+            "不是人民币金额单位", column="unit", value=unit, expected="元、千元、万元、百万元、亿元"
+        )
     return found
 
 
@@ -920,42 +975,77 @@ def _read_header(raw: RawSheet, argument_unit: Unit | None) -> _Header:
     codes = tuple(cells[p] or "" for p in positions)
     where = {"file": raw.where(), "row": index + 1}
     _check_header_codes(codes, cells, where)
-    return _Header(file=raw.where(), row=index + 1, corner=corner, codes=codes, positions=positions,
-                   name_position=name_position, unit=_money_unit(corner, argument_unit, where))
+    return _Header(
+        file=raw.where(),
+        row=index + 1,
+        corner=corner,
+        codes=codes,
+        positions=positions,
+        name_position=name_position,
+        unit=_money_unit(corner, argument_unit, where),
+    )
 
 
 def _check_header_codes(codes: tuple[str, ...], cells: list[str | None], where: dict[str, object]) -> None:
     if not codes:
-        raise InputError.single("表头行没有部门代码", column=cells[0] or "", **where,
-                                expected="第一列之后每列的表头是一个使用部门的代码，如 A、B、C")
+        raise InputError.single(
+            "表头行没有部门代码",
+            column=cells[0] or "",
+            **where,
+            expected="第一列之后每列的表头是一个使用部门的代码，如 A、B、C",
+        )
     seen: set[str] = set()
     for code in codes:
         if code in seen:
-            raise InputError.single("列标题中的部门代码重复", column=code, value=code, **where,
-                                    expected="每个部门只有一列")
+            raise InputError.single(
+                "列标题中的部门代码重复", column=code, value=code, **where, expected="每个部门只有一列"
+            )
         if _special_kind(code) is not None:
-            raise InputError.single("列标题应为使用部门的代码，这里只读中间流量方阵", column=code,
-                                    value=code, **where,
-                                    expected="部门代码；总产出、增加值、就业写成行，最终使用列请删去")
+            raise InputError.single(
+                "列标题应为使用部门的代码，这里只读中间流量方阵",
+                column=code,
+                value=code,
+                **where,
+                expected="部门代码；总产出、增加值、就业写成行，最终使用列请删去",
+            )
         seen.add(code)
 
 
 def _money_unit(corner: str, argument_unit: Unit | None, where: dict[str, object]) -> Unit:
     _, unit = split_header_unit(corner) if corner else ("", None)
     if unit is not None and not unit.is_money:
-        raise InputError.single("左上角单元格中的单位不是金额单位", column=corner, value=corner, **where,
-                                expected="如“代码（万元）”")
+        raise InputError.single(
+            "左上角单元格中的单位不是金额单位",
+            column=corner,
+            value=corner,
+            **where,
+            expected="如“代码（万元）”",
+        )
     if unit is not None and unit.currency != "CNY":
-        raise InputError.single("投入产出表的金额须以人民币计", column=corner, value=corner, **where,
-                                expected="元、万元、亿元等人民币单位")
+        raise InputError.single(
+            "投入产出表的金额须以人民币计",
+            column=corner,
+            value=corner,
+            **where,
+            expected="元、万元、亿元等人民币单位",
+        )
     if unit is not None and argument_unit is not None and unit != argument_unit:
-        raise InputError.single(f"表头单位“{unit.symbol}”与参数 unit=“{argument_unit.symbol}”不一致",
-                                column=corner, value=corner, **where, expected="两者一致，或只写一处")
+        raise InputError.single(
+            f"表头单位“{unit.symbol}”与参数 unit=“{argument_unit.symbol}”不一致",
+            column=corner,
+            value=corner,
+            **where,
+            expected="两者一致，或只写一处",
+        )
     chosen = unit or argument_unit
     if chosen is None:
-        raise InputError.single("没有注明金额单位", column=corner or "（左上角单元格）", value=corner,
-                                **where,
-                                expected="在左上角单元格注明，如“代码（万元）”，或调用时指定 unit='万元'")
+        raise InputError.single(
+            "没有注明金额单位",
+            column=corner or "（左上角单元格）",
+            value=corner,
+            **where,
+            expected="在左上角单元格注明，如“代码（万元）”，或调用时指定 unit='万元'",
+        )
     return chosen
 
 
@@ -975,9 +1065,14 @@ def _read_rows(raw: RawSheet, header: _Header) -> dict[str, _Row]:
         row = _classify(cells, index + 1, header, codes)
         key = row.label if row.kind == "sector" else row.kind
         if key in rows:
-            raise InputError.single(f"行“{cells[0]}”重复（第 {rows[key].row} 行已有）", file=header.file,
-                                    row=index + 1, column=header.corner, value=cells[0] or "",
-                                    expected="每个部门和每个合计行只出现一次")
+            raise InputError.single(
+                f"行“{cells[0]}”重复（第 {rows[key].row} 行已有）",
+                file=header.file,
+                row=index + 1,
+                column=header.corner,
+                value=cells[0] or "",
+                expected="每个部门和每个合计行只出现一次",
+            )
         _check_unheaded(cells, index + 1, header)
         rows[key] = row
     _check_square(rows, header)
@@ -991,8 +1086,14 @@ def _classify(cells: list[str | None], row: int, header: _Header, codes: set[str
     kind = _special_kind(label)
     if kind is None:
         message = _UNKNOWN_ROW if label else "行标签为空"
-        raise InputError.single(message, file=header.file, row=row, column=header.corner, value=label,
-                                expected=f"{_ROW_EXPECTED}；列中的部门代码：{'、'.join(header.codes)}")
+        raise InputError.single(
+            message,
+            file=header.file,
+            row=row,
+            column=header.corner,
+            value=label,
+            expected=f"{_ROW_EXPECTED}；列中的部门代码：{'、'.join(header.codes)}",
+        )
     unit = _employment_unit(label, row, header) if kind == "employment" else None
     return _Row(kind, label, row, cells, unit)
 
@@ -1002,8 +1103,14 @@ def _employment_unit(label: str, row: int, header: _Header) -> Unit:
     if unit is None:
         return UNITS["人"]
     if unit.base != "人":
-        raise InputError.single("就业行的单位不是人数", file=header.file, row=row, column=header.corner,
-                                value=label, expected="就业（人）或 就业（万人）")
+        raise InputError.single(
+            "就业行的单位不是人数",
+            file=header.file,
+            row=row,
+            column=header.corner,
+            value=label,
+            expected="就业（人）或 就业（万人）",
+        )
     return unit
 
 
@@ -1011,9 +1118,14 @@ def _check_unheaded(cells: list[str | None], row: int, header: _Header) -> None:
     used = {0, *header.positions} | ({header.name_position} if header.name_position is not None else set())
     for position, cell in enumerate(cells):
         if cell is not None and position not in used:
-            raise InputError.single(f"第 {position + 1} 列没有部门代码表头，却有数据", file=header.file,
-                                    row=row, column=f"第 {position + 1} 列", value=cell,
-                                    expected="给这一列写上部门代码，或删去这一列（最终使用等列不读入）")
+            raise InputError.single(
+                f"第 {position + 1} 列没有部门代码表头，却有数据",
+                file=header.file,
+                row=row,
+                column=f"第 {position + 1} 列",
+                value=cell,
+                expected="给这一列写上部门代码，或删去这一列（最终使用等列不读入）",
+            )
 
 
 def _check_square(rows: dict[str, _Row], header: _Header) -> None:
@@ -1022,11 +1134,20 @@ def _check_square(rows: dict[str, _Row], header: _Header) -> None:
         present = sum(1 for r in rows.values() if r.kind == "sector")
         raise InputError.single(
             f"中间流量不是方阵：有 {len(header.codes)} 个使用部门（列），只有 {present} 个供给部门（行），"
-            f"缺少这些部门的行：{'、'.join(missing)}", file=header.file, row=header.row, column=missing[0],
-            value=missing[0], expected="列标题中的每个部门代码都有一行，且只有一行")
+            f"缺少这些部门的行：{'、'.join(missing)}",
+            file=header.file,
+            row=header.row,
+            column=missing[0],
+            value=missing[0],
+            expected="列标题中的每个部门代码都有一行，且只有一行",
+        )
     if "output" not in rows:
-        raise InputError.single("缺少总产出行", file=header.file, column=header.corner,
-                                expected="第一列写“总产出”（或“总投入”）的一行，给出每个部门的总产出")
+        raise InputError.single(
+            "缺少总产出行",
+            file=header.file,
+            column=header.corner,
+            expected="第一列写“总产出”（或“总投入”）的一行，给出每个部门的总产出",
+        )
 
 
 def _parse_table(header: _Header, rows: dict[str, _Row], file: str) -> IOTable:
@@ -1034,15 +1155,24 @@ def _parse_table(header: _Header, rows: dict[str, _Row], file: str) -> IOTable:
     n = len(header.codes)
     flows = np.array([_parse_line(rows[c], header, problems) for c in header.codes]).reshape(n, n)
     output = _parse_line(rows["output"], header, problems, blank_is_zero=False)
-    vectors = {kind: _parse_line(rows[kind], header, problems) if kind in rows else None
-               for kind in ("value_added", "employment")}
+    vectors = {
+        kind: _parse_line(rows[kind], header, problems) if kind in rows else None
+        for kind in ("value_added", "employment")
+    }
     summary = f"投入产出表 {header.file} 有误"
     _raise_problems(problems, summary)
     parts = _Parts(header.codes, flows, output, vectors["value_added"], vectors["employment"])
     _raise_problems(_economic_problems(parts, _file_locator(header, rows)), summary)
     names = tuple(_name(rows[c], header) for c in header.codes)
-    return IOTable(codes=header.codes, names=names, flows=flows, output=output,
-                   value_added=vectors["value_added"], employment=vectors["employment"], source=file)
+    return IOTable(
+        codes=header.codes,
+        names=names,
+        flows=flows,
+        output=output,
+        value_added=vectors["value_added"],
+        employment=vectors["employment"],
+        source=file,
+    )
 
 
 def _file_locator(header: _Header, rows: dict[str, _Row]) -> Locator:
@@ -1063,8 +1193,9 @@ def _name(row: _Row, header: _Header) -> str:
     return row.cells[header.name_position] or row.label
 
 
-def _parse_line(row: _Row, header: _Header, problems: list[Problem],
-                blank_is_zero: bool = True) -> np.ndarray:
+def _parse_line(
+    row: _Row, header: _Header, problems: list[Problem], blank_is_zero: bool = True
+) -> np.ndarray:
     values = np.zeros(len(header.codes))
     for k, (code, position) in enumerate(zip(header.codes, header.positions, strict=True)):
         text = row.cells[position] if position < len(row.cells) else None
@@ -1086,3 +1217,110 @@ def _parse_cell(text: str | None, row: _Row, unit: Unit, blank_is_zero: bool) ->
     if currency != "CNY":
         raise ParseError("投入产出表的金额须以人民币计", "元、万元、亿元等人民币金额")
     return float(amount)
+
+
+def template_from_io(
+    table: IOTable | None, sector: str, *, min_coefficient: float = 0.05, min_strength: float = 0.5
+) -> ChainTemplate:
+    """A chain template derived from an input–output table around ``sector``.
+
+    Upstream segments are the sectors that supply at least ``min_coefficient`` yuan per yuan of
+    the core sector's output (:math:`a_{j,\\text{core}}`); downstream segments are those that
+    take at least that share of its intermediate sales (:math:`z_{\\text{core},k} / \\sum_m
+    z_{\\text{core},m}`). Sectors linked only through similar input or output structures
+    (Feser–Bergman strength ≥ ``min_strength``) become related segments of the midstream. Each
+    segment's description gives the numbers it rests on; its "industries" are the table's sector
+    codes (match them to GB/T 4754 classes when the table uses other codes).
+
+    References
+    ----------
+    Feser, E. J. & Bergman, E. M. (2000). National industry cluster templates: a framework for
+    applied regional cluster analysis. *Regional Studies* 34(1), 1–19.
+    """
+    table = require_table(table, "由投入产出表推导的产业链模板")
+    core = table.index(sector)
+    a = table.technical_coefficients
+    flows = np.asarray(table.flows, dtype=float)
+    sales = flows[core].sum()
+    sold = flows[core] / sales if sales > 0 else np.zeros(table.n)
+    strength = feser_bergman(table).filter(pl.col("sector_i") == table.codes[core])
+    linked = dict(zip(strength["sector_j"].to_list(), strength["strength"].to_list(), strict=True))
+    segments = [
+        Segment(
+            id=f"io_{table.codes[core]}",
+            name_zh=_sector_name(table, core),
+            stage="midstream",
+            industries=(table.codes[core],),
+            core=True,
+            description="核心部门",
+        )
+    ]
+    for j, code in enumerate(table.codes):
+        if j == core:
+            continue
+        segment = _io_segment(
+            table,
+            j,
+            a[j, core],
+            sold[j],
+            linked.get(code),
+            min_coefficient,
+            min_strength,
+            f"io_{table.codes[core]}",
+        )
+        if segment is not None:
+            segments.append(segment)
+    segments[0] = replace(segments[0], supplies=tuple(s.id for s in segments if s.stage == "downstream"))
+    name = _sector_name(table, core)
+    return ChainTemplate(
+        id=f"io_{table.codes[core]}",
+        name_zh=f"{name}（投入产出推导）",
+        segments=tuple(segments),
+        description=f"由投入产出表推导：直接消耗系数 ≥ {min_coefficient:g} 的上游、销售占比 ≥ "
+        f"{min_coefficient:g} 的下游、Feser–Bergman 关联强度 ≥ {min_strength:g} 的相关部门",
+        source=table.source or "投入产出表",
+    )
+
+
+def _sector_name(table: IOTable, index: int) -> str:
+    names = table.names or table.codes
+    return names[index] or table.codes[index]
+
+
+def _io_segment(
+    table: IOTable,
+    j: int,
+    coefficient: float,
+    share: float,
+    strength: float | None,
+    min_coefficient: float,
+    min_strength: float,
+    core_id: str,
+) -> Segment | None:
+    code, name = table.codes[j], _sector_name(table, j)
+    if coefficient >= min_coefficient:
+        return Segment(
+            id=f"io_{code}",
+            name_zh=name,
+            stage="upstream",
+            industries=(code,),
+            description=f"每元核心部门产出消耗该部门产品 {coefficient:.3f} 元",
+            supplies=(core_id,),
+        )
+    if share >= min_coefficient:
+        return Segment(
+            id=f"io_{code}",
+            name_zh=name,
+            stage="downstream",
+            industries=(code,),
+            description=f"核心部门中间产品的 {share:.1%} 售往该部门",
+        )
+    if strength is not None and strength >= min_strength:
+        return Segment(
+            id=f"io_{code}",
+            name_zh=name,
+            stage="midstream",
+            industries=(code,),
+            description=f"与核心部门的 Feser–Bergman 关联强度 {strength:.2f}",
+        )
+    return None
