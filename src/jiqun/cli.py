@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from jiqun import __version__
 from jiqun.cli_chains import add_chain_commands
 from jiqun.cli_clusters import add_cluster_commands
+from jiqun.cli_report import add_report_command
 from jiqun.errors import InputError, JiqunError, Problem
 from jiqun.paths import ENV_HOME
 
@@ -56,6 +57,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_indicators(sub)
     add_cluster_commands(sub, _Parser, _setup)
     add_chain_commands(sub, _Parser, _setup)
+    add_report_command(sub, _setup)
     _add_serve(sub)
     _add_manage(sub)
     return parser

@@ -255,13 +255,11 @@ def concentration_ratio(t: Table, c: Columns, n: int = 4, within: str = "industr
     if n < 1:
         raise InputError.single("n 应为正整数", column="--n", value=str(n), expected="≥ 1，常用 4 或 8")
     t, _unit, keys = _positive_units(t, c, within)
-    group = [t[k] for k in keys]
-    # the group total as a window over the same partition as the ranks (one sort on DuckDB);
-    # units tied at the n-th place have equal values, so ranks need no tie-breaker
-    t = t.mutate(jq_total=t[c.value].sum().over(group_by=group),
-                 jq_rank=ibis.row_number().over(group_by=group, order_by=ibis.desc(t[c.value])))
-    top = t.filter(t.jq_rank < n)
-    return top.group_by(keys).agg(**{f"cr{n}": (top[c.value] / top.jq_total).sum()})
+    # the group's values sorted largest first (as negatives, sorted ascending: both engines sort
+    # arrays but only DuckDB orders an aggregation); one hash aggregation, no window
+    value = t[c.value]
+    out = t.group_by(keys).agg(jq_sorted=(-value).collect().sort(), jq_total=value.sum())
+    return out.select(*keys, **{f"cr{n}": -out.jq_sorted[:n].sums() / out.jq_total})
 
 
 def _count_over(t: Table, column: str, keys: list[str]) -> Table:

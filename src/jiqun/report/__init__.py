@@ -1,0 +1,1 @@
+"""The cluster survey report: model, builder, charts and writers (Word, Excel, HTML)."""
