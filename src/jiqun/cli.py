@@ -241,6 +241,11 @@ def _print_demo(summary: dict[str, object]) -> None:
         print(f"  {row['code']} {row['name']:<6}{row['enterprises']:>8}{row['above_size']:>6}  "
               f"{format_money(row['revenue']):>14}")
     _print_summary(summary["registry"], "zh")  # type: ignore[arg-type]
+    reports = summary.get("reports") or []
+    if reports:
+        print(f"集群调研报告（{len(reports)} 个文件）：{Path(str(reports[0])).parent}")
+        for path in reports:  # type: ignore[union-attr]
+            print(f"  {Path(str(path)).name}")
 
 
 def _run_import(files: Sequence[Path], kind: str | None, sheet: str | None, dry_run: bool,

@@ -58,6 +58,13 @@ def test_demo_command_builds_imports_and_reuses(tmp_path: Path) -> None:
     assert again["reused"] and again["registry"] == out["registry"]
     assert (home / "demo" / "jiqun.sqlite3").exists()
     assert "[" in first.stderr  # progress lines
+    reports = [Path(p) for p in out["reports"]]
+    assert {p.suffix for p in reports} == {".docx", ".xlsx", ".html"}
+    assert all(p.exists() and p.stat().st_size > 0 for p in reports)
+    names = " ".join(p.name for p in reports)
+    for county in ("邵东市", "宝应县", "沁阳市", "襄州区"):
+        assert county in names
+    assert "打火机" in names and "玻璃（水晶）工艺品" in names
     _check_seed_figures_in_registry(home / "demo")
 
 

@@ -35,7 +35,28 @@ def run_demo(data_dir: str | Path | None, seed: int | None = None, firms: int | 
     if not reuse:
         _build(wanted, files_dir, progress)
         (home / MARKER).write_text(json.dumps(wanted), encoding="utf-8")
-    return _summary(home, files_dir, wanted, reuse)
+    summary = _summary(home, files_dir, wanted, reuse)
+    summary["reports"] = [str(p) for p in _reports((out or home / "output") / "报告", progress)]
+    return summary
+
+
+def _reports(folder: Path, progress: Progress) -> list[Path]:
+    """The cluster survey reports of the four seed counties (Word, Excel, HTML), from the registry."""
+    from jiqun.codes.regions import RegionCodebook
+    from jiqun.registry.snapshot import registry_tables
+    from jiqun.report.build import build_reports
+    from jiqun.report.write import write_report
+
+    tables = registry_tables()
+    written: list[Path] = []
+    for code in SEED_COUNTIES:
+        region = RegionCodebook.default().get(code)
+        name = region.name if region else code
+        start = time.perf_counter()
+        for report in build_reports(tables, code, name):
+            written += write_report(report, folder)
+        progress(f"写出{name}的集群调研报告，用时 {time.perf_counter() - start:.0f} 秒")
+    return written
 
 
 def _marker(home: Path) -> dict[str, object] | None:
