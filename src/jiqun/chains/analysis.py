@@ -66,6 +66,8 @@ class SegmentStatus:
     status: Status
     reason: str
     projects: tuple[str, ...] = ()
+    name_en: str = ""
+    reason_en: str = ""
 
     @property
     def status_zh(self) -> str:
@@ -250,6 +252,7 @@ def _segment_status(
     rate = local / total if total >= cfg["min_purchases_yuan"] else None
     largest = tuple(LocalFirm(u, n, r) for u, n, r in mine.select("uscc", "name", "revenue").head(3).rows())
     status, reason = _judge(segment, mine.height, total, rate, cfg)
+    _, reason_en = _judge_en(segment, mine.height, total, rate, cfg)
     return SegmentStatus(
         id=segment.id,
         name=segment.name_zh,
@@ -265,6 +268,8 @@ def _segment_status(
         local_rate=rate,
         status=status,
         reason=reason,
+        name_en=segment.name_en,
+        reason_en=reason_en,
         projects=projects,
     )
 
@@ -288,6 +293,39 @@ def _judge(
     if firms < cfg["weak_min_firms"] or (rate is not None and rate < cfg["weak_local_rate"]):
         return "weak", f"本县仅{firms}家该环节企业；{spent}，县内配套{share}"
     return "present", f"本县{firms}家该环节企业；{spent}，县内配套{share}"
+
+
+def _judge_en(
+    segment: Segment, firms: int, bought: float, rate: float | None, cfg: Mapping[str, Any]
+) -> tuple[Status, str]:
+    """:func:`_judge` in English (same rules, same numbers)."""
+    spent = (
+        f"the chain's firms bought {format_money(bought, lang='en')} of its products this year"
+        if bought > 0
+        else "the supply links show no purchase of its products by the chain's firms"
+    )
+    plural = "firm" if firms == 1 else "firms"
+    if segment.core:
+        return (
+            "present" if firms else "missing"
+        ), f"core segment of the cluster, {firms} {plural} in the county"
+    if firms == 0:
+        where = (
+            ""
+            if bought <= 0
+            else (
+                ", all from outside the county"
+                if not rate
+                else f", {rate:.0%} from unregistered local suppliers"
+            )
+        )
+        return "missing", f"no firm of this segment in the county; {spent}{where}"
+    share = f"{rate:.0%}" if rate is not None else "unknown"
+    if rate is not None and rate < cfg["broken_local_rate"]:
+        return "broken", f"{firms} local {plural}, but {spent} and only {share} locally"
+    if firms < cfg["weak_min_firms"] or (rate is not None and rate < cfg["weak_local_rate"]):
+        return "weak", f"only {firms} local {plural}; {spent}, {share} locally"
+    return "present", f"{firms} local {plural}; {spent}, {share} locally"
 
 
 def _where_bought(bought: float, rate: float | None) -> str:

@@ -110,7 +110,9 @@ def _cluster_report(
     chain = analyse_chain(tables, region, template, year) if template else None
     attract = attraction(tables, chain, template, national=national) if chain and template else None
     tracking = _tracking(tables, region, item.cluster, template)
-    title = phrase("title", lang).format(region=region_name, cluster=item.cluster.name, year=year)
+    title = phrase("title", lang).format(
+        region=region_name, cluster=_cluster_name(item, template, lang), year=year
+    )
     sections = [
         _summary(item, chain, tracking, lang),
         _status_section(tables, item, chain, rated, tracking, lang),
@@ -138,10 +140,25 @@ def _cluster_report(
         lang,
         sections,
         missing=[_metric_label(item, k, lang) for k in item.profile.missing],
-        cluster=item.cluster.name,
+        cluster=_cluster_name(item, template, lang),
         config_hashes={k: v for k, v in hashes.items() if v},
         generated=_stamp(),
     )
+
+
+def _cluster_name(item: ClusterDiagnosis, template: ChainTemplate | None, lang: Lang) -> str:
+    """The cluster's name; in English its chain template's English name when it has one."""
+    if lang == "en" and template is not None and template.name_en:
+        return template.name_en
+    return item.cluster.name
+
+
+def _template_name(chain: ChainAnalysis, lang: Lang) -> str:
+    if lang == "en":
+        found = load_templates().get(chain.template_id)
+        if found is not None and found.name_en:
+            return found.name_en
+    return chain.template_name
 
 
 def _stamp() -> str:
@@ -178,7 +195,7 @@ def _summary(
     fx = _Facts(lang)
     c = item.cluster
     text = phrase("summary", lang).format(
-        cluster=c.name,
+        cluster=_cluster_name(item, load_templates().get(c.chain) if c.chain else None, lang),
         firms=_metric(fx, item, "firms"),
         revenue=_metric(fx, item, "revenue"),
         share=_metric(fx, item, "county_revenue_share"),
@@ -441,7 +458,7 @@ def _chain_part(item: ClusterDiagnosis, chain: ChainAnalysis | None, lang: Lang)
     blocks.append(
         fx.paragraph(
             phrase("chain", lang).format(
-                name=chain.template_name,
+                name=_template_name(chain, lang),
                 coverage=fx("chain.coverage", chain.coverage, "比例", "chain"),
                 local=fx("chain.local_rate", chain.local_rate, "比例", "chain"),
             )
@@ -449,19 +466,20 @@ def _chain_part(item: ClusterDiagnosis, chain: ChainAnalysis | None, lang: Lang)
     )
     rows, values = [], []
     for s in chain.segments:
-        status = s.status_zh if lang == "zh" else s.status.replace("_", " ")
+        status = phrase(s.status, lang)
+        name, reason = (s.name_en or s.name, s.reason_en) if lang == "en" else (s.name, s.reason)
         rows.append(
             [
                 phrase(s.stage, lang),
-                s.name,
+                name,
                 f"{s.firms:,}",
                 number(s.purchases, "元", lang),
                 number(s.local_rate, "比例", lang),
                 status,
-                s.reason,
+                reason,
             ]
         )
-        values.append([phrase(s.stage, lang), s.name, s.firms, s.purchases, s.local_rate, status, s.reason])
+        values.append([phrase(s.stage, lang), name, s.firms, s.purchases, s.local_rate, status, reason])
     blocks.append(
         Table(
             phrase("chain_title", lang),
@@ -580,7 +598,10 @@ def _direction_section(
                 Paragraph(
                     phrase("gaps", lang).format(
                         list=phrase("sep", lang).join(
-                            f"{s.name}（{s.status_zh if lang == 'zh' else s.status}）" for s in gaps
+                            f"{s.name}（{s.status_zh}）"
+                            if lang == "zh"
+                            else f"{s.name_en or s.name} ({phrase(s.status, lang)})"
+                            for s in gaps
                         )
                     )
                 )
