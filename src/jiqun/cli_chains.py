@@ -126,19 +126,11 @@ def _templates(args: argparse.Namespace) -> int:
 
 def _registry(args: argparse.Namespace, setup: Setup) -> tuple[dict[str, Any], str, int]:
     setup(args)
+    from jiqun.cli_clusters import county
     from jiqun.clusters.diagnose import latest_year
-    from jiqun.errors import InputError
-    from jiqun.registry.models import Region
     from jiqun.registry.snapshot import registry_tables
 
-    region = Region.objects.filter(code=args.region).first()
-    if region is None:
-        raise InputError.single(
-            "不认识的行政区划代码",
-            column="--region",
-            value=args.region,
-            expected="现行六位县级代码，如 430582",
-        )
+    region = county(args.region)
     tables = registry_tables()
     return tables, region.name, args.year or latest_year(tables)
 

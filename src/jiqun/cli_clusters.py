@@ -36,21 +36,26 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=["text", "json"], default="text")
 
 
+def county(code: str) -> Any:
+    """The registry's county with this code; an unknown code is an InputError on ``--region``."""
+    from jiqun.errors import InputError
+    from jiqun.registry.models import Region
+
+    region = Region.objects.filter(code=code).first()
+    if region is None:
+        raise InputError.single(
+            "不认识的行政区划代码", column="--region", value=code, expected="现行六位县级代码，如 430582"
+        )
+    return region
+
+
 def _load(args: argparse.Namespace, setup: Setup) -> tuple[dict[str, Any], dict[str, str], str, int]:
     setup(args)
     from jiqun.clusters.diagnose import latest_year
-    from jiqun.errors import InputError
-    from jiqun.registry.models import Industry, Region
+    from jiqun.registry.models import Industry
     from jiqun.registry.snapshot import registry_tables
 
-    region = Region.objects.filter(code=args.region).first()
-    if region is None:
-        raise InputError.single(
-            "不认识的行政区划代码",
-            column="--region",
-            value=args.region,
-            expected="现行六位县级代码，如 430582",
-        )
+    region = county(args.region)
     tables = registry_tables()
     # provisional classes carry a placeholder name; their code reads better than the placeholder
     names = dict(Industry.objects.filter(provisional=False).values_list("code", "name_zh"))

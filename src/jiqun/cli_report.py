@@ -44,18 +44,10 @@ def parse_formats(text: str) -> tuple[str, ...]:
 def _report(args: argparse.Namespace, setup: Setup) -> int:
     formats = parse_formats(args.format)
     setup(args)
-    from jiqun.errors import InputError
-    from jiqun.registry.models import Region
+    from jiqun.cli_clusters import county
     from jiqun.registry.snapshot import registry_tables
 
-    region = Region.objects.filter(code=args.region).first()
-    if region is None:
-        raise InputError.single(
-            "不认识的行政区划代码",
-            column="--region",
-            value=args.region,
-            expected="现行六位县级代码，如 321023",
-        )
+    region = county(args.region)
     paths = write_county_reports(
         registry_tables(),
         args.region,
