@@ -161,3 +161,18 @@ def test_industry_present_nowhere_gets_null_measures() -> None:
     assert hhi["industry"].to_list() == ["x"]  # no positive value: no concentration to measure
     gini = compute("gini", data).filter(pl.col("code") == "ghost")
     assert gini.height == 0 or gini["gini"].is_null().all()
+
+
+def test_blank_code_in_a_late_parquet_row_group_is_found_with_its_row(tmp_path: Path) -> None:
+    """The code checks let the engine skip row groups by their minima; a blank one is still found."""
+    n = 300_000
+    frame = pl.DataFrame({"region": ["430582"] * n, "industry": ["4119"] * n, "value": [1.0] * n})
+    frame = frame.with_columns(
+        pl.when(pl.int_range(n) == n - 5).then(pl.lit("   ")).otherwise(pl.col("region")).alias("region")
+    )
+    path = tmp_path / "late.parquet"
+    frame.write_parquet(path, row_group_size=50_000)
+    with pytest.raises(InputError) as caught:
+        prepare(path)
+    problem = caught.value.problems[0]
+    assert (problem.row, problem.column, problem.value) == (n - 4, "region", "   ")

@@ -178,7 +178,10 @@ def _problems(both: Table, cols: Columns) -> dict[str, tuple[Any, str, str]]:
     for c in (cols.region, cols.industry, cols.firm):
         if c:
             typed = both[f"jq_typed_{c}"]
-            out[c] = (typed.isnull() | (typed.strip() == ""), "代码为空", "每一行都要有代码")
+            # a blank code sorts below "!" (empty, or spaces first): the comparison lets the engine
+            # skip every Parquet row group whose minimum says it holds no such value
+            blank = typed.isnull() | ((typed < "!") & (typed.strip() == ""))
+            out[c] = (blank, "代码为空", "每一行都要有代码")
     for c in cols.year_keys():
         out[c] = (both[f"jq_typed_{c}"].isnull(), "年份不是整数", "四位整数年份，如 2024")
     for c in [cols.value, *cols.optional_numeric()]:
@@ -189,18 +192,27 @@ def _problems(both: Table, cols: Columns) -> dict[str, tuple[Any, str, str]]:
 
 
 def _check_scanned(both: Table, cols: Columns, con: Any, file: str) -> None:
-    """One pass counts the bad rows of every column; only a column with bad rows costs a second
-    pass, which finds its first bad row and the value as given."""
+    """Count the bad rows of every column; only a column with bad rows costs another pass, which
+    finds its first bad row and the value as given.
+
+    Numbers are checked in one aggregate pass with statistics folding off (Parquet statistics
+    leave NaN out); each code column in a filtered count that the engine can answer from the
+    row groups' null counts and minima when no code is blank.
+    """
     problems = _problems(both, cols)
+    codes = {c for c in (cols.region, cols.industry, cols.firm) if c}
+    numbers = {k: v for k, v in problems.items() if k not in codes}
     counts = both.aggregate(**{f"jq_bad_{k}": condition.cast("int64").sum()
-                               for k, (condition, _, _) in enumerate(problems.values())})
+                               for k, (condition, _, _) in enumerate(numbers.values())})
     with _without_statistics_folding(con):
         found = con.execute(counts).iloc[0]
-        for k, (column, (condition, message, expected)) in enumerate(problems.items()):
-            if found[f"jq_bad_{k}"]:
-                row, value = _first_bad(both, column, condition, con)
-                raise InputError.single(message, file=file, row=row, column=column, value=value,
-                                        expected=expected)
+    bad = [column for k, column in enumerate(numbers) if found[f"jq_bad_{k}"]]
+    bad += [column for column in codes if con.execute(both.filter(problems[column][0]).count())]
+    for column in [c for c in problems if c in bad]:  # in the order of the columns
+        condition, message, expected = problems[column]
+        with _without_statistics_folding(con):
+            row, value = _first_bad(both, column, condition, con)
+        raise InputError.single(message, file=file, row=row, column=column, value=value, expected=expected)
 
 
 def _first_bad(both: Table, column: str, condition: Any, con: Any) -> tuple[int | None, str]:
