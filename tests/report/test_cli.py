@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import docx
@@ -13,11 +14,17 @@ from jiqun.demo.build import generate_demo, write_bureau_files
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture
-def demo_registry(registry: None, tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def demo_registry(django_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The demo imported once for the module (the per-test ``registry`` would import it per test)."""
     from jiqun.ingest.importer import import_files
+    from jiqun.registry import models
+    from tests.conftest import _clear
 
-    import_files(write_bureau_files(generate_demo(seed=4, firms=3_000), tmp_path / "bureau"))
+    _clear(models)
+    import_files(write_bureau_files(generate_demo(seed=4, firms=3_000), tmp_path_factory.mktemp("bureau")))
+    yield
+    _clear(models)
 
 
 def test_report_writes_each_format_of_each_cluster(
