@@ -45,9 +45,12 @@ def _report(args: argparse.Namespace, setup: Setup) -> int:
     formats = parse_formats(args.format)
     setup(args)
     from jiqun.cli_clusters import county
+    from jiqun.registry.models import Industry
     from jiqun.registry.snapshot import registry_tables
 
     region = county(args.region)
+    # provisional classes carry a placeholder name; their code reads better than the placeholder
+    names = dict(Industry.objects.filter(provisional=False).values_list("code", "name_zh"))
     paths = write_county_reports(
         registry_tables(),
         args.region,
@@ -57,6 +60,7 @@ def _report(args: argparse.Namespace, setup: Setup) -> int:
         cluster=args.cluster,
         lang=args.lang,
         formats=formats,
+        industry_names=names,
     )
     for path in paths:
         print(path)
@@ -73,10 +77,19 @@ def write_county_reports(
     cluster: str | None = None,
     lang: str = "zh",
     formats: Sequence[str] = FORMATS,
+    industry_names: dict[str, str] | None = None,
 ) -> list[Path]:
     """Build the county's reports and write each in every format; returns the files written."""
     from jiqun.report.build import build_reports
     from jiqun.report.write import write_report
 
-    reports = build_reports(tables, region, region_name, year, cluster=cluster, lang=lang)  # type: ignore[arg-type]
+    reports = build_reports(
+        tables,
+        region,
+        region_name,
+        year,
+        cluster=cluster,
+        lang=lang,
+        industry_names=industry_names,  # type: ignore[arg-type]
+    )
     return [path for report in reports for path in write_report(report, out, formats)]

@@ -18,15 +18,22 @@ SEED_COUNTIES = ("430582", "321023", "410882", "420607")
 Progress = Callable[[str], None]
 
 
-def run_demo(data_dir: str | Path | None, seed: int | None = None, firms: int | None = None,
-             out: Path | None = None, rebuild: bool = False,
-             progress: Progress = lambda _: None) -> dict[str, object]:
+def run_demo(
+    data_dir: str | Path | None,
+    seed: int | None = None,
+    firms: int | None = None,
+    out: Path | None = None,
+    rebuild: bool = False,
+    progress: Progress = lambda _: None,
+) -> dict[str, object]:
     """Build the demo registry under ``<data dir>/demo`` unless the same one is there already."""
     from jiqun.demo.build import DEFAULT_FIRMS, DEFAULT_SEED
 
     home = ensure_data_dir(resolve_data_dir(data_dir) / DEMO_DIR)
-    wanted = {"seed": DEFAULT_SEED if seed is None else seed,
-              "firms": DEFAULT_FIRMS if firms is None else firms}
+    wanted = {
+        "seed": DEFAULT_SEED if seed is None else seed,
+        "firms": DEFAULT_FIRMS if firms is None else firms,
+    }
     reuse = not rebuild and _marker(home) == wanted
     if not reuse:
         _reset(home)
@@ -43,17 +50,19 @@ def run_demo(data_dir: str | Path | None, seed: int | None = None, firms: int | 
 def _reports(folder: Path, progress: Progress) -> list[Path]:
     """The cluster survey reports of the four seed counties (Word, Excel, HTML), from the registry."""
     from jiqun.codes.regions import RegionCodebook
+    from jiqun.demo.economy import load_parameters
     from jiqun.registry.snapshot import registry_tables
     from jiqun.report.build import build_reports
     from jiqun.report.write import write_report
 
     tables = registry_tables()
+    names = {row["code"]: row["name"] for row in load_parameters()["industries"]}
     written: list[Path] = []
     for code in SEED_COUNTIES:
         region = RegionCodebook.default().get(code)
         name = region.name if region else code
         start = time.perf_counter()
-        for report in build_reports(tables, code, name):
+        for report in build_reports(tables, code, name, industry_names=names):
             written += write_report(report, folder)
         progress(f"写出{name}的集群调研报告，用时 {time.perf_counter() - start:.0f} 秒")
     return written
@@ -94,9 +103,19 @@ def _configure(home: Path, rebuild: bool) -> None:
 def _empty_demo_database() -> None:
     from jiqun.registry import models as m
 
-    for model in (m.SupplyLink, m.Brand, m.EnterpriseYear, m.EquipmentPurchase, m.Enterprise,
-                  m.ServiceProvider, m.CountyFinance, m.KeyProject, m.ClusterTarget, m.Complaint,
-                  m.Park):
+    for model in (
+        m.SupplyLink,
+        m.Brand,
+        m.EnterpriseYear,
+        m.EquipmentPurchase,
+        m.Enterprise,
+        m.ServiceProvider,
+        m.CountyFinance,
+        m.KeyProject,
+        m.ClusterTarget,
+        m.Complaint,
+        m.Park,
+    ):
         model.objects.all().delete()
 
 
@@ -125,13 +144,28 @@ def _summary(home: Path, files_dir: Path, wanted: dict[str, object], reused: boo
     counties = []
     for code in SEED_COUNTIES:
         firms = m.Enterprise.objects.filter(region_id=code).aggregate(
-            n=Count("uscc"), above=Count("uscc", filter=Q(above_size=True)))
+            n=Count("uscc"), above=Count("uscc", filter=Q(above_size=True))
+        )
         revenue = m.EnterpriseYear.objects.filter(enterprise__region_id=code, year=year).aggregate(
-            s=Sum("revenue"))["s"]
+            s=Sum("revenue")
+        )["s"]
         region = RegionCodebook.default().get(code)
-        counties.append({"code": code, "name": region.name if region else code,
-                         "enterprises": firms["n"], "above_size": firms["above"], "year": year,
-                         "revenue": str(revenue or 0)})
-    return {"data_dir": str(home), "files_dir": str(files_dir), "seed": wanted["seed"],
-            "firms": wanted["firms"], "reused": reused, "counties": counties,
-            "registry": registry_summary()}
+        counties.append(
+            {
+                "code": code,
+                "name": region.name if region else code,
+                "enterprises": firms["n"],
+                "above_size": firms["above"],
+                "year": year,
+                "revenue": str(revenue or 0),
+            }
+        )
+    return {
+        "data_dir": str(home),
+        "files_dir": str(files_dir),
+        "seed": wanted["seed"],
+        "firms": wanted["firms"],
+        "reused": reused,
+        "counties": counties,
+        "registry": registry_summary(),
+    }

@@ -46,11 +46,19 @@ def build_reports(
     cluster: str | None = None,
     lang: Lang = "zh",
     seed: int = 20261127,
+    industry_names: Mapping[str, str] | None = None,
 ) -> list[Report]:
     """One report per cluster of the county (or only ``cluster``); a county without clusters gets
-    one report that says what is there and what is missing."""
+    one report that says what is there and what is missing.
+
+    ``industry_names`` (code → name) names a cluster that no chain template fits; the shipped
+    templates' official class names are used where it has none.
+    """
     year = year or latest_year(tables)
-    diagnosis = diagnose(tables, region, year, cluster=cluster, rng=np.random.default_rng(seed))
+    names = {**_template_industry_names(), **(industry_names or {})}
+    diagnosis = diagnose(
+        tables, region, year, cluster=cluster, industry_names=names, rng=np.random.default_rng(seed)
+    )
     if not diagnosis.clusters:
         return [_county_report(tables, region, region_name, year, lang)]
     rated = rate_cells(tables, year)
@@ -144,6 +152,17 @@ def _cluster_report(
         config_hashes={k: v for k, v in hashes.items() if v},
         generated=_stamp(),
     )
+
+
+def _template_industry_names() -> dict[str, str]:
+    """Official GB/T 4754 class names as the shipped chain templates give them."""
+    return {
+        code: name
+        for template in load_templates().values()
+        for segment in template.segments
+        for code, name in zip(segment.industries, segment.industry_names, strict=False)
+        if name
+    }
 
 
 def _cluster_name(item: ClusterDiagnosis, template: ChainTemplate | None, lang: Lang) -> str:
