@@ -6,6 +6,7 @@ import ipaddress
 import os
 import socket
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -88,3 +89,16 @@ def pg_url() -> str:
             pytest.fail("JIQUN_TEST_PG_URL is not set in CI: scripts/test could not start PostgreSQL")
         pytest.skip("no PostgreSQL (run through scripts/test to get one)")
     return url
+
+
+@pytest.fixture(scope="module")
+def small_demo_registry(django_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    """The small demo (seed 4, 3,000 firms) imported once per test module, cleared afterwards."""
+    from jiqun.demo.build import generate_demo, write_bureau_files
+    from jiqun.ingest.importer import import_files
+    from jiqun.registry import models
+
+    _clear(models)
+    import_files(write_bureau_files(generate_demo(seed=4, firms=3_000), tmp_path_factory.mktemp("bureau")))
+    yield
+    _clear(models)

@@ -7,7 +7,6 @@ makers, Qinyang's ten projects and Xiangzhou's three targets (checked in the fir
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -17,7 +16,6 @@ import pytest
 from jiqun.chains.io import example_table, multipliers, project_impact
 from jiqun.chains.templates import load_templates
 from jiqun.cli import main
-from jiqun.demo.build import generate_demo, write_bureau_files
 from jiqun.demo.seeds import seed_figures
 from jiqun.money import format_money
 
@@ -25,19 +23,6 @@ pytestmark = pytest.mark.slow
 
 SHAODONG, QINYANG, XIANGZHOU, BAOYING = "430582", "410882", "420607", "321023"
 YI = 1e8
-
-
-@pytest.fixture(scope="module")
-def demo_registry(django_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """The demo imported once for the module (the per-test ``registry`` would import it per test)."""
-    from jiqun.ingest.importer import import_files
-    from jiqun.registry import models
-    from tests.conftest import _clear
-
-    _clear(models)
-    import_files(write_bureau_files(generate_demo(seed=4, firms=3_000), tmp_path_factory.mktemp("bureau")))
-    yield
-    _clear(models)
 
 
 def _run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -60,7 +45,7 @@ def _refused(capsys: pytest.CaptureFixture[str], *argv: str) -> str:
     return err
 
 
-def test_small_demo_plants_the_seed_counties(demo_registry: None) -> None:
+def test_small_demo_plants_the_seed_counties(small_demo_registry: None) -> None:
     import polars as pl
 
     from jiqun.registry.snapshot import registry_tables
@@ -109,7 +94,7 @@ def test_unknown_template_is_refused(capsys: pytest.CaptureFixture[str]) -> None
 # --- jiqun chain show / attract --------------------------------------------------------------------
 
 
-def test_show_shaodong_lighters(demo_registry: None, capsys: pytest.CaptureFixture[str]) -> None:
+def test_show_shaodong_lighters(small_demo_registry: None, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = _run(capsys, "chain", "show", "--region", SHAODONG, "--cluster", "打火机")
     assert status == 0, err
     assert "邵东" in out and "打火机产业链" in out
@@ -125,7 +110,7 @@ def test_show_shaodong_lighters(demo_registry: None, capsys: pytest.CaptureFixtu
     assert f"本地配套率 {data['local_rate']:.1%}" in out
 
 
-def test_show_baoying_supporting_links(demo_registry: None, capsys: pytest.CaptureFixture[str]) -> None:
+def test_show_baoying_supporting_links(small_demo_registry: None, capsys: pytest.CaptureFixture[str]) -> None:
     data = _json(capsys, "chain", "show", "--region", BAOYING, "--cluster", "玻璃工艺品")
     segments = {s["id"]: s for s in data["segments"]}
     template = load_templates()["glass_crafts"]
@@ -139,7 +124,7 @@ def test_show_baoying_supporting_links(demo_registry: None, capsys: pytest.Captu
 
 
 def test_show_by_core_code_and_by_template_id(
-    demo_registry: None, capsys: pytest.CaptureFixture[str]
+    small_demo_registry: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
     by_code = _json(capsys, "chain", "show", "--region", SHAODONG, "--cluster", "4119")
     by_id = _json(capsys, "chain", "show", "--region", SHAODONG, "--cluster", "x", "--template", "lighters")
@@ -147,7 +132,7 @@ def test_show_by_core_code_and_by_template_id(
     assert by_code["segments"] == by_id["segments"]
 
 
-def test_attract_qinyang_aluminium(demo_registry: None, capsys: pytest.CaptureFixture[str]) -> None:
+def test_attract_qinyang_aluminium(small_demo_registry: None, capsys: pytest.CaptureFixture[str]) -> None:
     data = _json(capsys, "chain", "attract", "--region", QINYANG, "--cluster", "铝及铝加工")
     assert data["region"] == QINYANG and data["template_id"] == "aluminium"
     assert data["industries"] and data["firms"] and data["quadrant"]
@@ -174,14 +159,18 @@ def test_attract_qinyang_aluminium(demo_registry: None, capsys: pytest.CaptureFi
 )
 @pytest.mark.parametrize("command", ["show", "attract"])
 def test_bad_cluster_template_or_region_exit_2(
-    demo_registry: None, capsys: pytest.CaptureFixture[str], command: str, argv: list[str], argument: str
+    small_demo_registry: None,
+    capsys: pytest.CaptureFixture[str],
+    command: str,
+    argv: list[str],
+    argument: str,
 ) -> None:
     err = _refused(capsys, "chain", command, *argv)
     assert argument in err
 
 
 def test_core_code_without_template_or_links_exit_2(
-    demo_registry: None, capsys: pytest.CaptureFixture[str]
+    small_demo_registry: None, capsys: pytest.CaptureFixture[str]
 ) -> None:
     # 9999 is no GB/T 4754 class, no template's core and no supply link's industry
     err = _refused(capsys, "chain", "show", "--region", SHAODONG, "--cluster", "9999")
@@ -245,7 +234,7 @@ def test_malformed_io_table_names_file_and_row(tmp_path: Path, capsys: pytest.Ca
 # --- jiqun projects -------------------------------------------------------------------------------
 
 
-def test_pipeline_of_qinyang(demo_registry: None, capsys: pytest.CaptureFixture[str]) -> None:
+def test_pipeline_of_qinyang(small_demo_registry: None, capsys: pytest.CaptureFixture[str]) -> None:
     data = _json(capsys, "projects", "pipeline", "--region", QINYANG)
     total = data["total"]["total"]
     assert total["projects"] == 10
@@ -263,7 +252,7 @@ def test_pipeline_of_qinyang(demo_registry: None, capsys: pytest.CaptureFixture[
     assert status == 0 and "87.00亿元" in out and "182.00亿元" in out
 
 
-def test_track_xiangzhou_auto_parts(demo_registry: None, capsys: pytest.CaptureFixture[str]) -> None:
+def test_track_xiangzhou_auto_parts(small_demo_registry: None, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = _run(capsys, "projects", "track", "--region", XIANGZHOU, "--cluster", "汽车零配件")
     assert status == 0, err
     assert "100亿元" in out and "2025" in out

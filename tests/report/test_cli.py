@@ -2,33 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import docx
 import pytest
 
 from jiqun.cli import main
-from jiqun.demo.build import generate_demo, write_bureau_files
 
 pytestmark = pytest.mark.slow
 
 
-@pytest.fixture(scope="module")
-def demo_registry(django_db: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
-    """The demo imported once for the module (the per-test ``registry`` would import it per test)."""
-    from jiqun.ingest.importer import import_files
-    from jiqun.registry import models
-    from tests.conftest import _clear
-
-    _clear(models)
-    import_files(write_bureau_files(generate_demo(seed=4, firms=3_000), tmp_path_factory.mktemp("bureau")))
-    yield
-    _clear(models)
-
-
 def test_report_writes_each_format_of_each_cluster(
-    demo_registry: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    small_demo_registry: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "reports"
     assert main(["report", "--region", "321023", "--out", str(out), "--format", "docx,html"]) == 0
@@ -41,7 +26,9 @@ def test_report_writes_each_format_of_each_cluster(
     assert "一、现状" in text and "四、对策建议" in text
 
 
-def test_report_in_english(demo_registry: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_report_in_english(
+    small_demo_registry: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert (
         main(["report", "--region", "430582", "--lang", "en", "--format", "docx", "--out", str(tmp_path)])
         == 0
@@ -53,7 +40,7 @@ def test_report_in_english(demo_registry: None, tmp_path: Path, capsys: pytest.C
 
 
 def test_bad_arguments_exit_2_without_writing(
-    demo_registry: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    small_demo_registry: None, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "reports"
     assert main(["report", "--region", "321023", "--format", "pdf", "--out", str(out)]) == 2

@@ -251,8 +251,8 @@ def _segment_status(
     local = float(bought.filter(pl.col("local"))["amount"].sum()) if bought.height else 0.0
     rate = local / total if total >= cfg["min_purchases_yuan"] else None
     largest = tuple(LocalFirm(u, n, r) for u, n, r in mine.select("uscc", "name", "revenue").head(3).rows())
-    status, reason = _judge(segment, mine.height, total, rate, cfg)
-    _, reason_en = _judge_en(segment, mine.height, total, rate, cfg)
+    status, case = _judge(segment, mine.height, rate, cfg)
+    reason, reason_en = (_reason(case, mine.height, total, rate, lang) for lang in ("zh", "en"))
     return SegmentStatus(
         id=segment.id,
         name=segment.name_zh,
@@ -274,67 +274,65 @@ def _segment_status(
     )
 
 
-def _judge(
-    segment: Segment, firms: int, bought: float, rate: float | None, cfg: Mapping[str, Any]
-) -> tuple[Status, str]:
-    """Status and reason of one segment (thresholds from ``chains.yaml``)."""
-    spent = (
-        f"本链企业当年采购该环节产品{format_money(bought)}"
-        if bought > 0
-        else "供应链数据中没有本链企业对该环节的采购"
-    )
+def _judge(segment: Segment, firms: int, rate: float | None, cfg: Mapping[str, Any]) -> tuple[Status, str]:
+    """Status of one segment and which reason explains it (thresholds from ``chains.yaml``)."""
     if segment.core:
-        return ("present" if firms else "missing"), f"集群核心环节，本县{firms}家企业"
+        return ("present" if firms else "missing"), "core"
     if firms == 0:
-        return "missing", f"本县没有该环节企业；{spent}{_where_bought(bought, rate)}"
-    share = f"{rate:.0%}" if rate is not None else "未知"
+        return "missing", "none"
     if rate is not None and rate < cfg["broken_local_rate"]:
-        return "broken", f"本县有{firms}家该环节企业，但{spent}，县内配套仅{share}"
+        return "broken", "broken"
     if firms < cfg["weak_min_firms"] or (rate is not None and rate < cfg["weak_local_rate"]):
-        return "weak", f"本县仅{firms}家该环节企业；{spent}，县内配套{share}"
-    return "present", f"本县{firms}家该环节企业；{spent}，县内配套{share}"
+        return "weak", "weak"
+    return "present", "present"
 
 
-def _judge_en(
-    segment: Segment, firms: int, bought: float, rate: float | None, cfg: Mapping[str, Any]
-) -> tuple[Status, str]:
-    """:func:`_judge` in English (same rules, same numbers)."""
+# the reason of each case; {spent} says what the chain bought, {where} where a segment without
+# local firms bought it
+REASONS: dict[str, dict[str, str]] = {
+    "zh": {
+        "core": "集群核心环节，本县{firms}家企业",
+        "none": "本县没有该环节企业；{spent}{where}",
+        "broken": "本县有{firms}家该环节企业，但{spent}，县内配套仅{share}",
+        "weak": "本县仅{firms}家该环节企业；{spent}，县内配套{share}",
+        "present": "本县{firms}家该环节企业；{spent}，县内配套{share}",
+        "spent": "本链企业当年采购该环节产品{amount}",
+        "not_spent": "供应链数据中没有本链企业对该环节的采购",
+        "outside": "，全部来自县外",
+        "unregistered": "，其中{rate}来自本县未登记的供应商",
+        "unknown": "未知",
+    },
+    "en": {
+        "core": "core segment of the cluster, {firms} in the county",
+        "none": "no firm of this segment in the county; {spent}{where}",
+        "broken": "{firms} locally, but {spent} and only {share} locally",
+        "weak": "only {firms} locally; {spent}, {share} locally",
+        "present": "{firms} locally; {spent}, {share} locally",
+        "spent": "the chain's firms bought {amount} of its products this year",
+        "not_spent": "the supply links show no purchase of its products by the chain's firms",
+        "outside": ", all from outside the county",
+        "unregistered": ", {rate} from unregistered local suppliers",
+        "unknown": "unknown",
+    },
+}
+
+
+def _reason(case: str, firms: int, bought: float, rate: float | None, lang: str) -> str:
+    """The reason of ``case`` in ``lang``, with the segment's numbers."""
+    words = REASONS[lang]
     spent = (
-        f"the chain's firms bought {format_money(bought, lang='en')} of its products this year"
-        if bought > 0
-        else "the supply links show no purchase of its products by the chain's firms"
+        words["spent"].format(amount=format_money(bought, lang=lang)) if bought > 0 else words["not_spent"]
     )
-    plural = "firm" if firms == 1 else "firms"
-    if segment.core:
-        return (
-            "present" if firms else "missing"
-        ), f"core segment of the cluster, {firms} {plural} in the county"
-    if firms == 0:
-        where = (
-            ""
-            if bought <= 0
-            else (
-                ", all from outside the county"
-                if not rate
-                else f", {rate:.0%} from unregistered local suppliers"
-            )
-        )
-        return "missing", f"no firm of this segment in the county; {spent}{where}"
-    share = f"{rate:.0%}" if rate is not None else "unknown"
-    if rate is not None and rate < cfg["broken_local_rate"]:
-        return "broken", f"{firms} local {plural}, but {spent} and only {share} locally"
-    if firms < cfg["weak_min_firms"] or (rate is not None and rate < cfg["weak_local_rate"]):
-        return "weak", f"only {firms} local {plural}; {spent}, {share} locally"
-    return "present", f"{firms} local {plural}; {spent}, {share} locally"
-
-
-def _where_bought(bought: float, rate: float | None) -> str:
-    """Where the purchases of a segment without local registered firms came from."""
-    if bought <= 0:
-        return ""
-    if not rate:
-        return "，全部来自县外"
-    return f"，其中{rate:.0%}来自本县未登记的供应商"
+    where = (
+        ""
+        if bought <= 0
+        else words["outside"]
+        if not rate
+        else words["unregistered"].format(rate=f"{rate:.0%}")
+    )
+    count = f"{firms}" if lang == "zh" else f"{firms} firm{'' if firms == 1 else 's'}"
+    share = f"{rate:.0%}" if rate is not None else words["unknown"]
+    return words[case].format(firms=count, spent=spent, where=where, share=share)
 
 
 def _edges(template: ChainTemplate, placed: pl.DataFrame, firms: pl.DataFrame) -> list[ChainEdge]:

@@ -96,6 +96,11 @@ def _metric(fx: _Facts, item: ClusterDiagnosis, key: str) -> str:
     return fx(f"profile.{key}", metric.value, unit, f"profile:{key}")
 
 
+def _sentence(fx: _Facts, item: ClusterDiagnosis, key: str, **slots: str) -> str:
+    """Phrase ``key`` with each slot filled by a profile metric (``slot="metric key"``), as facts."""
+    return phrase(key, fx.lang).format(**{slot: _metric(fx, item, metric) for slot, metric in slots.items()})
+
+
 def _metric_label(item: ClusterDiagnosis, key: str, lang: Lang) -> str:
     metric = item.profile.metrics[key]
     return label("metrics", key, metric.label, lang)
@@ -293,14 +298,17 @@ def _scale(
     tables: Tables, item: ClusterDiagnosis, rated: pl.DataFrame, tracking: TargetTracking | None, lang: Lang
 ) -> Section:
     fx = _Facts(lang)
-    text = phrase("scale", lang).format(
-        firms=_metric(fx, item, "firms"),
-        revenue=_metric(fx, item, "revenue"),
-        output=_metric(fx, item, "industrial_output"),
-        employees=_metric(fx, item, "employees"),
-        share=_metric(fx, item, "county_revenue_share"),
-        cagr=_metric(fx, item, "revenue_cagr"),
-        above=_metric(fx, item, "above_size"),
+    text = _sentence(
+        fx,
+        item,
+        "scale",
+        firms="firms",
+        revenue="revenue",
+        output="industrial_output",
+        employees="employees",
+        share="county_revenue_share",
+        cagr="revenue_cagr",
+        above="above_size",
     )
     blocks: list[Any] = [
         fx.paragraph(text),
@@ -429,13 +437,16 @@ def _threshold(yuan: float, lang: Lang) -> str:
 
 def _leaders(item: ClusterDiagnosis, lang: Lang) -> Section:
     fx = _Facts(lang)
-    text = phrase("leaders", lang).format(
-        cr4=_metric(fx, item, "leaders_share"),
-        largest=_metric(fx, item, "largest_revenue"),
-        over=_metric(fx, item, "firms_over_100m"),
-        growth=_metric(fx, item, "growth_firms"),
-        specialised=_metric(fx, item, "specialised"),
-        high_tech=_metric(fx, item, "high_tech"),
+    text = _sentence(
+        fx,
+        item,
+        "leaders",
+        cr4="leaders_share",
+        largest="largest_revenue",
+        over="firms_over_100m",
+        growth="growth_firms",
+        specialised="specialised",
+        high_tech="high_tech",
     )
     rows = [
         [str(k), d["name"], number(d["revenue"], "元", lang), number(d["share"], "比例", lang)]
@@ -452,23 +463,29 @@ def _leaders(item: ClusterDiagnosis, lang: Lang) -> Section:
 
 def _products(item: ClusterDiagnosis, lang: Lang) -> Section:
     fx = _Facts(lang)
-    text = phrase("products", lang).format(
-        exporters=_metric(fx, item, "exporters"),
-        exports=_metric(fx, item, "exports"),
-        dependence=_metric(fx, item, "export_dependence"),
-        new=_metric(fx, item, "new_products"),
-        outside_in=_metric(fx, item, "inputs_outside_province_share"),
-        outside_out=_metric(fx, item, "sales_outside_share"),
+    text = _sentence(
+        fx,
+        item,
+        "products",
+        exporters="exporters",
+        exports="exports",
+        dependence="export_dependence",
+        new="new_products",
+        outside_in="inputs_outside_province_share",
+        outside_out="sales_outside_share",
     )
     return Section(phrase("products_section", lang), [fx.paragraph(text)])
 
 
 def _chain_part(item: ClusterDiagnosis, chain: ChainAnalysis | None, lang: Lang) -> Section:
     fx = _Facts(lang)
-    text = phrase("supporting", lang).format(
-        local=_metric(fx, item, "local_sourcing_rate"),
-        supporting=_metric(fx, item, "local_supporting_firms"),
-        per_firm=_metric(fx, item, "suppliers_per_firm"),
+    text = _sentence(
+        fx,
+        item,
+        "supporting",
+        local="local_sourcing_rate",
+        supporting="local_supporting_firms",
+        per_firm="suppliers_per_firm",
     )
     blocks: list[Any] = [fx.paragraph(text)]
     if chain is None:
@@ -543,13 +560,16 @@ def _chain_chart(chain: ChainAnalysis, lang: Lang) -> Chart:
 
 def _parks(item: ClusterDiagnosis, lang: Lang) -> Section:
     fx = _Facts(lang)
-    text = phrase("parks", lang).format(
-        in_parks=_metric(fx, item, "firms_in_parks"),
-        per_mu=_metric(fx, item, "revenue_per_mu"),
-        platforms=_metric(fx, item, "public_platforms"),
-        missing=_metric(fx, item, "provider_kinds_missing"),
-        municipal=_metric(fx, item, "brands_municipal_or_higher"),
-        national=_metric(fx, item, "brands_national"),
+    text = _sentence(
+        fx,
+        item,
+        "parks",
+        in_parks="firms_in_parks",
+        per_mu="revenue_per_mu",
+        platforms="public_platforms",
+        missing="provider_kinds_missing",
+        municipal="brands_municipal_or_higher",
+        national="brands_national",
     )
     blocks = [fx.paragraph(text)]
     if item.profile.missing_provider_kinds:
