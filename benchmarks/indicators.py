@@ -16,10 +16,11 @@ first and the last year. The timed part runs from the Parquet file to every resu
   (``UNION ALL BY NAME``) and are split apart;
 * ``sql-6q``    — one hand-written DuckDB query per indicator, each over ``read_parquet``;
 * ``jiqun``     — ``jiqun.indicators.prepare(path, year=…, firm=…).compute(name, sort=False, …)``
-  on DuckDB: checked input, then each indicator; ``sort=False`` because the baselines return
-  their rows unsorted too (sorting the results adds about 0.1 s per million result rows);
-* ``jiqun-2gb`` — the same with jiqun's documented setting ``JIQUN_DUCKDB_MEMORY=2GB`` (DuckDB
-  spills to disk above it; ``--extra jiqun-2gb``): the configuration for a laptop;
+  on DuckDB with jiqun's defaults (DuckDB's memory limited to 2 GB, spilling to disk above it):
+  checked input, then each indicator; ``sort=False`` because the baselines return their rows
+  unsorted too (sorting the results adds about 0.1 s per million result rows);
+* ``jiqun-auto`` — the same with ``JIQUN_DUCKDB_MEMORY=auto`` (DuckDB's own limit, 80 % of RAM;
+  ``--extra jiqun-auto``): the configuration for a workstation with memory to spare;
 * ``spark``     — the same jiqun calls with ``engine="spark"`` (local mode, Spark's defaults); the
   session is started before the clock and its start-up reported separately.
 
@@ -35,7 +36,7 @@ are compared with pandas', joined on their keys (rtol 1e-9, atol 1e-12).
 Usage::
 
     python benchmarks/indicators.py --sizes 1M,10M,50M --repeats 3 [--skip-spark] [--quick]
-        [--extra jiqun-2gb] [--only sql-6q,jiqun] [--spark-max-rows 50M] [--keep]
+        [--extra jiqun-auto] [--only sql-6q,jiqun] [--spark-max-rows 50M] [--keep]
 
 ``--quick`` runs 20k rows once and checks the numbers (about 20 s with ``--skip-spark``; Spark
 adds a minute of JVM start-up and local-mode overhead). Sizes ≥ ``--big`` (50M) get at most
@@ -438,11 +439,11 @@ def start_spark() -> float:
 def child(which: str, path: Path, save: Path | None, warm: Path | None) -> dict[str, Any]:
     """One timed run of ``which``; a first untimed run on the tiny ``warm`` file pays for imports."""
     record: dict[str, Any] = {"steps": {}}
-    if which == "jiqun-2gb":
-        os.environ["JIQUN_DUCKDB_MEMORY"] = "2GB"
+    if which == "jiqun-auto":
+        os.environ["JIQUN_DUCKDB_MEMORY"] = "auto"
     if which == "spark" and "SPARK_CONF_DIR" not in os.environ:
         os.environ["SPARK_CONF_DIR"] = str(spark_conf(path.parent))
-    if which in {"jiqun", "jiqun-2gb", "spark"}:
+    if which in {"jiqun", "jiqun-auto", "spark"}:
         import jiqun.indicators as ji
 
         record["api"] = "prepare().compute()" if hasattr(ji, "prepare") else "compute() per indicator"
@@ -452,7 +453,7 @@ def child(which: str, path: Path, save: Path | None, warm: Path | None) -> dict[
     runners: dict[str, Callable[[Path], dict[str, Any]]] = {
         "pandas": pandas_indicators, "sql-1q": sql_one, "sql-6q": sql_six,
         "jiqun": lambda p: jiqun_indicators(p, "duckdb", record["steps"]),
-        "jiqun-2gb": lambda p: jiqun_indicators(p, "duckdb", record["steps"]),
+        "jiqun-auto": lambda p: jiqun_indicators(p, "duckdb", record["steps"]),
         "spark": lambda p: jiqun_indicators(p, "spark", record["steps"]),
     }
     if warm:
@@ -669,7 +670,7 @@ def steps_markdown(summary: dict[int, dict[str, dict[str, Any]]]) -> str:
     names = ["prepare", *OUTPUTS]
     lines = ["| rows | engine | API | " + " | ".join(names) + " |", "|---:|---|---|" + "---:|" * len(names)]
     for rows, by_name in summary.items():
-        for engine in ("jiqun", "jiqun-2gb", "spark"):
+        for engine in ("jiqun", "jiqun-auto", "spark"):
             s = by_name.get(engine, {})
             if "steps" in s:
                 cells = " | ".join(f"{s['steps'].get(n, 0):.2f}" for n in names)
@@ -702,7 +703,7 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=3600.0, help="seconds per run")
     parser.add_argument("--pandas-max-gb", type=float, default=12.0, help="stop pandas above this peak RSS")
     parser.add_argument("--only", help="comma-separated contenders (pandas,sql-1q,sql-6q,jiqun,spark)")
-    parser.add_argument("--extra", help="also run jiqun-2gb: jiqun with JIQUN_DUCKDB_MEMORY=2GB")
+    parser.add_argument("--extra", help="also run jiqun-auto: jiqun with JIQUN_DUCKDB_MEMORY=auto")
     parser.add_argument("--quick", action="store_true", help="20k rows, one run")
     parser.add_argument("--no-check", action="store_true")
     parser.add_argument("--scratch", type=Path, default=Path("/tmp/jiqun-bench"))

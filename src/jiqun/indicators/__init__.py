@@ -24,7 +24,18 @@ from jiqun.indicators import dynamics as dy
 from jiqun.indicators import ratings as ra
 from jiqun.indicators import spatial as sa
 from jiqun.indicators import specialisation as sp
-from jiqun.indicators.engine import Columns, cells, connect, long_table, mark_cells, ordered, run
+from jiqun.indicators.engine import (
+    Columns,
+    cells,
+    connect,
+    firm_rows_unique,
+    long_table,
+    memory_capped,
+    one_row_per_firm,
+    ordered,
+    out_of_memory,
+    run,
+)
 from jiqun.indicators.rollup import roll_up
 
 
@@ -111,7 +122,9 @@ class Workbench:
     """A long table loaded and checked once on an engine, ready to compute many indicators.
 
     The region × industry (× year) cells are added up once and kept on the engine; indicators
-    that need the firm rows (EG, firm-level HHI/CRn …) read those.
+    that need the firm rows (EG, firm-level HHI/CRn …) read those. Adding up the cells also tells
+    whether every firm has one row per cell (a firm-year registry); once that is known, the
+    firm-level measures skip grouping the firm rows again.
 
     Examples
     --------
@@ -125,13 +138,36 @@ class Workbench:
     def __init__(self, table: Table, cols: Columns, con: Any) -> None:
         self.table, self.cols, self.con = table, cols, con
         self._cells: Table | None = None
+        self._firm_grain: bool | None = None
 
     @property
     def cells(self) -> Table:
         """The cell table, computed on the engine the first time it is needed."""
         if self._cells is None:
-            self._cells = mark_cells(cells(self.table, self.cols).cache())
+            self._cells = self._count_cells()
         return self._cells
+
+    def _count_cells(self) -> Table:
+        """Add up the cells, learning on the way whether each firm has one row per cell."""
+        if self.cols.firm is None or self.cols.establishments is not None:
+            return cells(self.table, self.cols).cache()
+        if self._learn_firm_grain() is not None:
+            return cells(self.table, self.firm_columns).cache()
+        counted = cells(self.table, self.cols, count_rows=True).cache()
+        self._firm_grain = one_row_per_firm(counted, self.con)
+        return counted.drop("jq_rows")
+
+    def _learn_firm_grain(self) -> bool | None:
+        """Whether each firm has one row per cell: asked of the engine once, None if it can't
+        say cheaply (then the cells tell, when they are added up)."""
+        if self._firm_grain is None:
+            self._firm_grain = firm_rows_unique(self.table, self.cols, self.con)
+        return self._firm_grain
+
+    @property
+    def firm_columns(self) -> Columns:
+        """The columns of the firm rows, with their grain when it is known."""
+        return replace(self.cols, grain="firm") if self._learn_firm_grain() else self.cols
 
     def compute(self, name: str, *, sort: bool = True, **options: Any) -> pl.DataFrame:
         """Compute indicator ``name`` (see :data:`INDICATORS`) with its options.
@@ -151,8 +187,21 @@ class Workbench:
         if indicator.matrix:
             result = indicator.build(run(self.cells, self.con), _cell_columns(cols), **options)
             return result.sort(_order(result.columns, cols), nulls_last=True) if sort else result
+        if name in SPILLABLE_INDICATORS and "spillable" not in options:
+            try:
+                return self._run(name, sort, {**options, "spillable": memory_capped(self.con)})
+            except Exception as exc:  # the fast way's memory can't spill: take the way that can
+                if not out_of_memory(exc) or memory_capped(self.con):
+                    raise
+                return self._run(name, sort, {**options, "spillable": True})
+        return self._run(name, sort, options)
+
+    def _run(self, name: str, sort: bool, options: dict[str, Any]) -> pl.DataFrame:
+        indicator, cols = INDICATORS[name], self.cols
         if _needs_firm_rows(name, options, cols):
-            expr = indicator.build(self.table, cols, **options)
+            if name in CELL_TABLE_INDICATORS and self._cells is not None:
+                options = {"cell_table": self._cells, **options}
+            expr = indicator.build(self.table, self.firm_columns, **options)
         else:
             expr = indicator.build(self.cells, _cell_columns(cols), **options)
         return run(ordered(expr, _order(expr.columns, cols)) if sort else expr, self.con)
@@ -164,6 +213,10 @@ def _order(columns: Sequence[str], cols: Columns) -> list[str]:
 
 
 FIRM_ROW_INDICATORS = {"eg"}
+# firm-row indicators that also read the cells, and take the workbench's cached ones
+CELL_TABLE_INDICATORS = {"eg"}
+# indicators with a fast way whose memory DuckDB cannot spill, and a way it can (``spillable``)
+SPILLABLE_INDICATORS = {"crn"}
 
 
 def _needs_firm_rows(name: str, options: dict[str, Any], cols: Columns) -> bool:
@@ -175,7 +228,7 @@ def _needs_firm_rows(name: str, options: dict[str, Any], cols: Columns) -> bool:
 def _cell_columns(cols: Columns) -> Columns:
     """The columns of :func:`cells`' output: no firm column, establishments counted."""
     establishments = cols.establishments or ("jq_establishments" if cols.firm else None)
-    return replace(cols, firm=None, establishments=establishments)
+    return replace(cols, firm=None, establishments=establishments, grain="cell")
 
 
 def prepare(data: Any, region: str = "region", industry: str = "industry", value: str = "value",

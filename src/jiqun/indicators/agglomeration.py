@@ -34,7 +34,7 @@ def _join_years(left: Table, right: Table, years: list[str]) -> Table:
     return left.inner_join(right, years) if years else left.cross_join(right)
 
 
-def ellison_glaeser(t: Table, c: Columns) -> Table:
+def ellison_glaeser(t: Table, c: Columns, cell_table: Table | None = None) -> Table:
     """Ellison–Glaeser agglomeration index γ of each industry, with its parts.
 
     .. math::
@@ -45,6 +45,8 @@ def ellison_glaeser(t: Table, c: Columns) -> Table:
     table (regions without the industry contribute :math:`s_r^2` to *G*). γ ≈ 0 means the industry
     is no more concentrated than firms dropped at random (dartboard); EG call γ > 0.05 highly
     concentrated. Needs a firm column; γ is null for an industry with a single plant (H = 1).
+    ``cell_table``: the firms already added up per cell (:func:`~jiqun.indicators.engine.cells`
+    of ``t``), when the caller has them.
 
     References
     ----------
@@ -69,7 +71,7 @@ def ellison_glaeser(t: Table, c: Columns) -> Table:
                                 column="--firm", expected="企业标识列（如统一社会信用代码）")
     years = c.year_keys()
     industry_keys = [c.industry, *years]
-    cell = cells(t, c)
+    cell = cells(t, c) if cell_table is None else cell_table
     regions, squares = _region_shares(cell, c)
     cell = with_sum(cell, cell[c.value], industry_keys, "jq_industry_value")
     cell = cell.inner_join(regions, [c.region, *years])

@@ -19,7 +19,7 @@ import shutil
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -42,6 +42,10 @@ class Columns:
     industries then add firms up per region × industry first. ``area``, ``population`` and
     ``establishments`` are attributes of a region (area, population) or of a region × industry
     (number of establishments) repeated on its rows.
+
+    ``grain`` is what is known of the rows rather than a column: ``"cell"`` when the table has
+    one row per region × industry (× year) already, ``"firm"`` when it has one row per firm
+    within a cell (a firm-year registry); then the grouping that would make it so is skipped.
     """
 
     region: str = "region"
@@ -52,6 +56,7 @@ class Columns:
     area: str | None = None
     population: str | None = None
     establishments: str | None = None
+    grain: str | None = None
 
     def year_keys(self) -> list[str]:
         """The columns that group a cross-section: the year when there is one."""
@@ -65,6 +70,11 @@ class Columns:
         """The optional numeric attribute columns that are set."""
         return [c for c in (self.area, self.population, self.establishments) if c]
 
+    def named(self) -> list[str]:
+        """Every column named, in the order of the fields."""
+        return [name for name in (self.region, self.industry, self.value, self.year, self.firm,
+                                  self.area, self.population, self.establishments) if name]
+
 
 def connect(engine: str = "duckdb") -> Any:
     """An Ibis backend: an in-memory DuckDB (the default) or a Spark session."""
@@ -73,27 +83,66 @@ def connect(engine: str = "duckdb") -> Any:
             return ibis.duckdb.connect(**duckdb_settings())
         except duckdb.Error as exc:
             raise InputError.single(f"DuckDB 设置无效：{exc}", column="JIQUN_DUCKDB_MEMORY",
-                                    value=os.environ.get("JIQUN_DUCKDB_MEMORY", ""),
-                                    expected="内存上限，如 4GB、500MB") from exc
+                                    value=duckdb_memory_limit(),
+                                    expected="内存上限，如 4GB、500MB，或 auto") from exc
     if engine == "spark":
         return ibis.pyspark.connect(spark_session())
     raise InputError.single("不支持的计算引擎", column="--engine", value=engine,
                             expected="、".join(ENGINES))
 
 
+DUCKDB_MEMORY_DEFAULT = "2GB"
+
+
 def duckdb_settings() -> dict[str, Any]:
     """DuckDB settings of jiqun's connections.
 
-    Results are sorted explicitly where order matters, so DuckDB need not keep insertion order
-    (which lets it stream large results in less memory). ``JIQUN_DUCKDB_MEMORY`` caps DuckDB's
-    memory (``4GB``, ``500MB``; DuckDB's own default is 80 % of RAM): above it, DuckDB spills to
-    its temporary directory instead of growing.
+    ``JIQUN_DUCKDB_MEMORY`` is DuckDB's memory limit, 2 GB unless set: jiqun runs on a county's
+    laptop beside other programs, and with 2 GB a national registry of 50 million firm-years is
+    measured in under 4 GB of memory in all (benchmarks/RESULTS.md). Above the limit DuckDB
+    spills to disk instead of growing. ``auto`` leaves DuckDB's own limit (80 % of RAM), which is
+    faster from tens of millions of rows on when the memory is there. Spilled data goes to a
+    private folder of the system's temporary directory (``JIQUN_DUCKDB_TEMP`` names another),
+    never into the working directory. Results are sorted explicitly where order matters, so
+    DuckDB need not keep insertion order (which lets it stream large results in less memory).
     """
-    settings: dict[str, Any] = {"preserve_insertion_order": False}
-    limit = os.environ.get("JIQUN_DUCKDB_MEMORY", "").strip()
-    if limit:
+    settings: dict[str, Any] = {"preserve_insertion_order": False, "temp_directory": duckdb_temp()}
+    limit = duckdb_memory_limit()
+    if limit != "auto":
         settings["memory_limit"] = limit
     return settings
+
+
+def duckdb_memory_limit() -> str:
+    """The memory limit asked of DuckDB: ``JIQUN_DUCKDB_MEMORY``, 2GB by default, or ``auto``."""
+    return os.environ.get("JIQUN_DUCKDB_MEMORY", "").strip() or DUCKDB_MEMORY_DEFAULT
+
+
+def duckdb_temp() -> str:
+    """The folder DuckDB spills to: ``JIQUN_DUCKDB_TEMP``, else one of this process under the
+    system's temporary directory, removed when the process ends."""
+    chosen = os.environ.get("JIQUN_DUCKDB_TEMP", "").strip()
+    if chosen:
+        return chosen
+    folder = Path(tempfile.gettempdir()) / f"jiqun-duckdb-{os.getpid()}"
+    if not _SPILL_FOLDERS:
+        atexit.register(lambda: [shutil.rmtree(f, ignore_errors=True) for f in _SPILL_FOLDERS])
+    if folder not in _SPILL_FOLDERS:
+        _SPILL_FOLDERS.append(folder)
+    return str(folder)
+
+
+_SPILL_FOLDERS: list[Path] = []
+
+
+def memory_capped(con: Any) -> bool:
+    """Whether ``con`` is a DuckDB connection with a memory limit of jiqun's (not ``auto``)."""
+    return con.name == "duckdb" and duckdb_memory_limit().lower() != "auto"
+
+
+def out_of_memory(exc: BaseException) -> bool:
+    """Whether ``exc`` is DuckDB running out of memory (its limit, or the machine's)."""
+    return isinstance(exc, duckdb.OutOfMemoryException)
 
 
 def spark_session() -> Any:
@@ -249,47 +298,86 @@ def prepare_frame(frame: pl.DataFrame, cols: Columns, first_row: int = 1) -> pl.
         *[pl.col(f"jq_number_{c}").alias(c) for c in numeric])
 
 
-def cells(t: Table, c: Columns) -> Table:
+def cells(t: Table, c: Columns, count_rows: bool = False) -> Table:
     """One row per region × industry [× year]: rows of the same cell (firms) added up.
 
     Region attributes (area, population) are carried along; establishments are the number of
-    distinct firms on a firm-level table, else the sum of the establishments column. A table that
-    is already one row per cell (the workbench's cached cells) is returned as it is.
+    distinct firms on a firm-level table, else the sum of the establishments column. A table whose
+    grain is already the cell is returned as it is. ``count_rows`` adds ``jq_rows``, the number of
+    input rows of each cell: equal to the establishments everywhere when every firm has one row
+    per cell (see :func:`one_row_per_firm`).
     """
-    if _is_cell_table(t, c):
+    if c.grain == "cell":
         return t
-    aggregates: dict[str, Any] = {c.value: t[c.value].sum()}
-    for column in (c.area, c.population):
-        if column:
-            aggregates[column] = t[column].max()
+    attributes = [column for column in (c.area, c.population) if column]
+    if c.firm and not c.establishments:
+        # firms first, then count them: two hash aggregations beat one count(DISTINCT)
+        firms = firm_cells(t, c, {**{column: t[column].max() for column in attributes},
+                                  **({"jq_rows": t.count()} if count_rows else {})})
+        rows = {"jq_rows": (firms.jq_rows.sum() if "jq_rows" in firms.columns else firms.count())}
+        return firms.group_by(c.cell_keys()).agg(
+            **{c.value: firms[c.value].sum(), "jq_establishments": firms.count().cast("float64")},
+            **{column: firms[column].max() for column in attributes},
+            **(rows if count_rows else {}))
+    aggregates: dict[str, Any] = {c.value: t[c.value].sum(),
+                                  **{column: t[column].max() for column in attributes}}
+    if count_rows:
+        aggregates["jq_rows"] = t.count()
     if c.establishments:
         aggregates[c.establishments] = t[c.establishments].sum()
-    elif c.firm:
-        # firms first, then count them: two hash aggregations beat one count(DISTINCT)
-        firms = firm_cells(t, c, {column: t[column].max() for column in (c.area, c.population) if column})
-        aggregates = {c.value: firms[c.value].sum(), "jq_establishments": firms.count().cast("float64"),
-                      **{column: firms[column].max() for column in (c.area, c.population) if column}}
-        return firms.group_by(c.cell_keys()).agg(**aggregates)
     return t.group_by(c.cell_keys()).agg(**aggregates)
 
 
 def firm_cells(t: Table, c: Columns, extra: dict[str, Any] | None = None) -> Table:
-    """One row per firm within a region × industry [× year]: a firm's rows of one cell added up."""
+    """One row per firm within a region × industry [× year]: a firm's rows of one cell added up,
+    with the ``extra`` aggregates of its rows.
+
+    A table whose grain is already the firm is returned as it is (its columns are already the
+    per-firm values, so ``extra`` is not computed).
+    """
+    if c.grain in {"firm", "cell"}:
+        return t
     keys = [*c.cell_keys(), *([c.firm] if c.firm else [])]
     return t.group_by(keys).agg(**{c.value: t[c.value].sum(), **(extra or {})})
 
 
-_CELL_TABLES: set[Any] = set()
+@ibis.udf.scalar.builtin(name="hash", signature=(("string", "string", "string", "int64"), "uint64"))
+def _duckdb_hash4(firm: Any, region: Any, industry: Any, year: Any) -> Any:
+    """DuckDB's 64-bit hash of a firm's cell key with a year."""
 
 
-def mark_cells(t: Table) -> Table:
-    """Remember that ``t`` already has one row per cell, so :func:`cells` does not regroup it."""
-    _CELL_TABLES.add(t.op())
-    return t
+@ibis.udf.scalar.builtin(name="hash", signature=(("string", "string", "string"), "uint64"))
+def _duckdb_hash3(firm: Any, region: Any, industry: Any) -> Any:
+    """DuckDB's 64-bit hash of a firm's cell key without a year."""
 
 
-def _is_cell_table(t: Table, c: Columns) -> bool:
-    return c.firm is None and t.op() in _CELL_TABLES
+def firm_rows_unique(t: Table, c: Columns, con: Any) -> bool | None:
+    """Whether no firm has two rows in one cell (a firm-year registry), or None if not known.
+
+    On DuckDB: as many distinct 64-bit hashes of (firm, region, industry, year) as rows. A hash
+    collision can only make distinct keys look alike, so the answer errs towards "no", which is
+    always safe (the firms' rows are then added up as usual); it costs one pass with a set of
+    8-byte hashes instead of the much larger hash table that groups the firms' rows. Other
+    engines answer from the cells (:func:`one_row_per_firm`).
+    """
+    if con.name != "duckdb" or c.firm is None:
+        return None
+    codes = (t[c.firm], t[c.region], t[c.industry])
+    key = _duckdb_hash4(*codes, t[c.year]) if c.year else _duckdb_hash3(*codes)
+    found = con.execute(t.aggregate(keys=key.nunique(), rows=t.count())).iloc[0]
+    return bool(found["keys"] == found["rows"])
+
+
+def one_row_per_firm(counted_cells: Table, con: Any) -> bool:
+    """Whether every firm has one row per cell, from cells counted with ``count_rows=True``.
+
+    A cell has as many rows as firms exactly when no firm has two rows in it; a firm-year
+    registry is like this, and firm-level measures then need not group its rows again.
+    """
+    totals = counted_cells.aggregate(rows=counted_cells.jq_rows.sum(),
+                                     firms=counted_cells.jq_establishments.sum())
+    found = con.execute(totals).iloc[0]
+    return bool(found["rows"] == found["firms"])
 
 
 def with_sum(t: Table, value: Any, keys: list[str], name: str) -> Table:
@@ -301,6 +389,25 @@ def with_sum(t: Table, value: Any, keys: list[str], name: str) -> Table:
     totals = (t.group_by(keys) if keys else t).aggregate(**{name: value.sum()})
     joined = t.inner_join(totals, keys) if keys else t.cross_join(totals)
     return joined.select(*t.columns, name)  # a finished join, so that the next one can refer to it
+
+
+@ibis.udf.agg.builtin(name="max", signature=(("float64", "int64"), "array<float64>"))
+def _duckdb_largest(value: Any, n: Any) -> Any:
+    """DuckDB's ``max(value, n)``: the group's *n* largest values, largest first."""
+
+
+def sum_of_largest(t: Table, value: Any, n: int, spillable: bool = False) -> Any:
+    """The sum of the ``n`` largest values of each group: an aggregate of ``t``.
+
+    DuckDB keeps the *n* largest of a group in a bounded heap (``max(x, n)``): the fastest way,
+    but DuckDB cannot spill these states to disk, so with millions of groups they need memory
+    (about 2 GB for 8 million). ``spillable`` (and every engine but DuckDB) instead collects each
+    group's values and sorts them, which DuckDB spills when its memory is capped (Spark sorts
+    arrays but does not order an aggregation's input).
+    """
+    if ibis.get_backend(t).name == "duckdb" and not spillable:
+        return _duckdb_largest(value, n).sums()
+    return -(-value).collect().sort()[:n].sums()
 
 
 def ordered(expr: Table, order: list[str]) -> Table:
@@ -376,7 +483,7 @@ def _check_columns(frame: pl.DataFrame, cols: Columns) -> None:
 
 
 def _check_columns_named(columns: list[str], cols: Columns, file: str | None) -> None:
-    wanted = [getattr(cols, f.name) for f in fields(cols) if getattr(cols, f.name)]
+    wanted = cols.named()
     missing = [c for c in wanted if c not in columns]
     if missing:
         present = "、".join(c for c in columns if c != "file_row_number")

@@ -14,7 +14,7 @@ import ibis
 from ibis.expr.types import Table
 
 from jiqun.errors import InputError
-from jiqun.indicators.engine import Columns, cells, firm_cells, with_sum
+from jiqun.indicators.engine import Columns, cells, firm_cells, sum_of_largest, with_sum
 
 
 def _with_totals(t: Table, c: Columns, base: Iterable[str] | None = None) -> Table:
@@ -231,8 +231,13 @@ def herfindahl(t: Table, c: Columns, within: str = "industry") -> Table:
     )
 
 
-def concentration_ratio(t: Table, c: Columns, n: int = 4, within: str = "industry") -> Table:
+def concentration_ratio(t: Table, c: Columns, n: int = 4, within: str = "industry",
+                        spillable: bool = False) -> Table:
     """CRn: the share of the *n* largest units in each group (``within`` as for :func:`herfindahl`).
+
+    ``spillable`` finds the largest units in a way DuckDB can spill to disk (see
+    :func:`~jiqun.indicators.engine.sum_of_largest`); the workbench sets it when DuckDB's memory
+    is capped, or after running out of memory without it.
 
     .. math:: CR_n(g) = \\sum_{k=1}^{n} s_{(k)g}, \\quad s_{(1)g} \\ge s_{(2)g} \\ge \\dots
 
@@ -255,11 +260,8 @@ def concentration_ratio(t: Table, c: Columns, n: int = 4, within: str = "industr
     if n < 1:
         raise InputError.single("n 应为正整数", column="--n", value=str(n), expected="≥ 1，常用 4 或 8")
     t, _unit, keys = _positive_units(t, c, within)
-    # the group's values sorted largest first (as negatives, sorted ascending: both engines sort
-    # arrays but only DuckDB orders an aggregation); one hash aggregation, no window
-    value = t[c.value]
-    out = t.group_by(keys).agg(jq_sorted=(-value).collect().sort(), jq_total=value.sum())
-    return out.select(*keys, **{f"cr{n}": -out.jq_sorted[:n].sums() / out.jq_total})
+    value = t[c.value]  # one hash aggregation, no ranking window
+    return t.group_by(keys).agg(**{f"cr{n}": sum_of_largest(t, value, n, spillable) / value.sum()})
 
 
 def _count_over(t: Table, column: str, keys: list[str]) -> Table:
