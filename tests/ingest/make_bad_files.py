@@ -52,6 +52,21 @@ def facts(*rows: list[object], header: list[str] = FACT_HEADER) -> bytes:
     return csv_bytes([header, *rows])
 
 
+def _xlsx_with_cell(value: str, data_type: str) -> bytes:
+    """An enterprise list whose industry code in row 2 is ``value`` of Excel type ``data_type``
+    (``e`` an error value, ``f`` a formula; openpyxl saves formulas without a computed value)."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "企业"
+    sheet.append(ENT_HEADER)
+    sheet.append(GOOD_ENT)
+    cell = sheet.cell(row=2, column=4)
+    cell.value, cell.data_type = value, data_type
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
 def _bad_zip() -> bytes:
     good = xlsx_bytes({"企业": [ENT_HEADER, GOOD_ENT]})
     return good[: len(good) // 2]
@@ -185,6 +200,14 @@ CASES: list[Case] = [
      {"row": 2, "column": "注销日期", "message": "早于成立日期"}),
     ("usd in a yuan-only column", "50_营收用美元.csv", lambda: facts([GOOD, 2023, "12万美元", 10]),
      {"row": 2, "column": "营业收入(万元)", "message": "只能是人民币", "needs_registry": True}),
+    ("excel error value", "51_Excel错误值.xlsx", lambda: _xlsx_with_cell("#N/A", "e"),
+     {"row": 2, "column": "D 列", "message": "Excel 错误值"}),
+    ("formula saved without its value", "52_公式没有计算结果.xlsx",
+     lambda: _xlsx_with_cell("=30*100+59", "f"),
+     {"row": 2, "column": "D 列", "message": "没有保存它的计算结果"}),
+    ("industry code that lost its leading zero", "53_行业代码缺前导零.csv",
+     lambda: ents(GOOD_ENT, [GOOD2, "乙", "321023", "111"]),
+     {"row": 3, "column": "行业代码", "message": "去掉了开头的 0"}),
 ]
 
 

@@ -279,8 +279,17 @@ def _region(table: Table, col: ColumnMatch, env: Env) -> Parsed:
 
 def _industry(table: Table, col: ColumnMatch, env: Env) -> Parsed:
     text = _texts(table, col)
+    # a column that holds 4-digit classes and a 3-digit code: Excel may have read "0111" as a
+    # number and dropped its zero, turning the class into another (valid) group code
+    has_classes = bool((text.str.len_chars() == 4).any())
 
     def one(value: str) -> Outcome:
+        if value.isdigit() and (len(value) == 1 or (len(value) == 3 and has_classes)):
+            padded = env.industries.check("0" + value)
+            if padded.status in {"known", "provisional"}:
+                return Outcome(problem=(
+                    f"行业代码“{value}”疑似被 Excel 去掉了开头的 0（0{value}：{padded.message}）",
+                    f"代码按文本写全，如 0{value}（在 Excel 中先把该列设为“文本”格式再输入）"))
         result = env.industries.check(value)
         if result.status in {"unknown", "malformed"}:
             return Outcome(problem=(f"行业代码无效：{result.message}",
