@@ -201,12 +201,12 @@ CASES: list[Case] = [
     ("usd in a yuan-only column", "50_营收用美元.csv", lambda: facts([GOOD, 2023, "12万美元", 10]),
      {"row": 2, "column": "营业收入(万元)", "message": "只能是人民币", "needs_registry": True}),
     ("excel error value", "51_Excel错误值.xlsx", lambda: _xlsx_with_cell("#N/A", "e"),
-     {"row": 2, "column": "D 列", "message": "Excel 错误值"}),
+     {"row": 2, "column": "行业代码", "message": "Excel 错误值"}),
     ("formula saved without its value", "52_公式没有计算结果.xlsx",
      lambda: _xlsx_with_cell("=30*100+59", "f"),
-     {"row": 2, "column": "D 列", "message": "没有保存它的计算结果"}),
+     {"row": 2, "column": "行业代码", "message": "没有保存它的计算结果"}),
     ("industry code that lost its leading zero", "53_行业代码缺前导零.csv",
-     lambda: ents(GOOD_ENT, [GOOD2, "乙", "321023", "111"]),
+     lambda: ents(GOOD_ENT, [GOOD2, "乙", "321023", "190"]),
      {"row": 3, "column": "行业代码", "message": "去掉了开头的 0"}),
 ]
 

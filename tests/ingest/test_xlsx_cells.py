@@ -7,12 +7,10 @@ import re
 import zipfile
 from pathlib import Path
 
-import pytest
 from openpyxl import Workbook
 
-from jiqun.errors import InputError
 from jiqun.ingest.readers import read_file
-from jiqun.ingest.xlsx_cells import HiddenCell, hidden_cells
+from jiqun.ingest.xlsx_cells import UNCOMPUTED, HiddenCell, hidden_cells
 
 
 def _book(sheets: dict[str, list[list[object]]]) -> bytes:
@@ -59,11 +57,23 @@ def test_the_named_sheet_is_the_one_scanned() -> None:
     assert hidden_cells(b"not a zip", "第二") == []
 
 
-def test_reading_the_workbook_names_sheet_cell_and_value(tmp_path: Path) -> None:
+def test_hidden_cells_keep_a_text_that_an_imported_column_refuses(tmp_path: Path) -> None:
     path = tmp_path / "企业.xlsx"
-    path.write_bytes(_book({"企业": [["统一社会信用代码", "营业收入(万元)"], ["x", "#VALUE!"]]}))
-    with pytest.raises(InputError) as caught:
-        read_file(path)
-    problem = caught.value.problems[0]
-    assert (problem.file, problem.row, problem.column, problem.value) == ("企业.xlsx", 2, "B 列", "#VALUE!")
-    assert "企业" in problem.message and "B2" in problem.message
+    path.write_bytes(_book({"企业": [["统一社会信用代码", "营业收入(万元)", "备注"],
+                                     ["x", "#VALUE!", "#N/A"], ["y", "=1/0", None]]}))
+    sheet = read_file(path)[0]
+    assert sheet.row(1) == ["x", "#VALUE!", "#N/A"]
+    assert sheet.row(2)[1] == UNCOMPUTED + "=1/0"
+
+
+def test_a_text_formula_with_an_empty_result_has_its_value() -> None:
+    data = _book({"数据": [["a"], ["=1"]]})
+    source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as target:
+        for item in source.infolist():
+            body = source.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                body = body.replace(b'<c r="A2">', b'<c r="A2" t="str">')
+            target.writestr(item, body)
+    assert hidden_cells(out.getvalue(), "数据") == []
+    assert hidden_cells(data, "数据") == [HiddenCell("A", 2, "formula", "=1")]

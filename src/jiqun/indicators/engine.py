@@ -108,7 +108,7 @@ def duckdb_settings() -> dict[str, Any]:
     """
     settings: dict[str, Any] = {"preserve_insertion_order": False, "temp_directory": duckdb_temp()}
     limit = duckdb_memory_limit()
-    if limit != "auto":
+    if limit.lower() != "auto":
         settings["memory_limit"] = limit
     return settings
 
@@ -119,17 +119,16 @@ def duckdb_memory_limit() -> str:
 
 
 def duckdb_temp() -> str:
-    """The folder DuckDB spills to: ``JIQUN_DUCKDB_TEMP``, else one of this process under the
-    system's temporary directory, removed when the process ends."""
+    """The folder DuckDB spills to: ``JIQUN_DUCKDB_TEMP``, else a private folder (mode 0700) of
+    this process under the system's temporary directory, removed when the process ends."""
     chosen = os.environ.get("JIQUN_DUCKDB_TEMP", "").strip()
     if chosen:
         return chosen
-    folder = Path(tempfile.gettempdir()) / f"jiqun-duckdb-{os.getpid()}"
     if not _SPILL_FOLDERS:
-        atexit.register(lambda: [shutil.rmtree(f, ignore_errors=True) for f in _SPILL_FOLDERS])
-    if folder not in _SPILL_FOLDERS:
+        folder = Path(tempfile.mkdtemp(prefix="jiqun-duckdb-"))
+        atexit.register(shutil.rmtree, folder, True)
         _SPILL_FOLDERS.append(folder)
-    return str(folder)
+    return str(_SPILL_FOLDERS[0])
 
 
 _SPILL_FOLDERS: list[Path] = []

@@ -24,6 +24,7 @@ from jiqun.errors import Problem
 from jiqun.ingest import parse
 from jiqun.ingest.schema import ColumnMatch, FieldSpec
 from jiqun.ingest.table import ROW, Table
+from jiqun.ingest.xlsx_cells import EXCEL_ERRORS, UNCOMPUTED
 
 MAX_FAST_INT_DIGITS = 9
 PROVISIONAL_WARNING = ("该小类/中类代码未载入完整行业表，已按所属大类接受并标记；"
@@ -65,9 +66,35 @@ def blank_mask(text: pl.Series) -> pl.Series:
 
 
 def parse_column(table: Table, col: ColumnMatch, env: Env) -> Parsed:
-    """Parse one matched column of ``table`` according to its field type."""
-    parser = _PARSERS[col.field.type]
-    return parser(table, col, env)
+    """Parse one matched column of ``table`` according to its field type; a spreadsheet error
+    value or a formula without its value is reported as such, not as a bad value of the type."""
+    parsed = _PARSERS[col.field.type](table, col, env)
+    leftovers = excel_leftovers(table, col)
+    if not leftovers:
+        return parsed
+    rows = {p.row for p in leftovers}
+    kept = [p for p in parsed.problems if p.row not in rows]
+    return Parsed(parsed.values, leftovers + kept, parsed.extra)
+
+
+def excel_leftovers(table: Table, col: ColumnMatch) -> list[Problem]:
+    """Cells that hold an Excel error value (``#N/A`` …, also as text in an exported CSV) or a
+    formula saved without its value (see :mod:`jiqun.ingest.xlsx_cells`)."""
+    text = table.cells[col.field.name].str.strip_chars()
+    flagged = text.is_in(list(EXCEL_ERRORS)) | text.str.starts_with(UNCOMPUTED)
+    if not flagged.any():
+        return []
+    frame = pl.DataFrame({"v": text, ROW: table.cells[ROW]}).filter(flagged)
+    problems = []
+    for value, row in frame.iter_rows():
+        if value.startswith(UNCOMPUTED):
+            problems.append(_problem(table, col, row, value.removeprefix(UNCOMPUTED),
+                                     "是公式，但文件中没有保存它的计算结果",
+                                     "在 Excel 或 WPS 中打开、重新计算并保存，或将公式粘贴为数值"))
+        else:
+            problems.append(_problem(table, col, row, value, "是 Excel 错误值",
+                                     "改正公式或数据后保存，或清空该单元格"))
+    return problems
 
 
 # --- the slow path: one scalar parse per distinct value -------------------------------------
@@ -281,16 +308,19 @@ def _industry(table: Table, col: ColumnMatch, env: Env) -> Parsed:
     text = _texts(table, col)
     # a column that holds 4-digit classes and a 3-digit code: Excel may have read "0111" as a
     # number and dropped its zero, turning the class into another (valid) group code
-    has_classes = bool((text.str.len_chars() == 4).any())
+    has_classes = bool(text.str.contains(r"^[0-9]{4}$").any())
 
     def one(value: str) -> Outcome:
+        result = env.industries.check(value)
         if value.isdigit() and (len(value) == 1 or (len(value) == 3 and has_classes)):
             padded = env.industries.check("0" + value)
             if padded.status in {"known", "provisional"}:
-                return Outcome(problem=(
-                    f"行业代码“{value}”疑似被 Excel 去掉了开头的 0（0{value}：{padded.message}）",
-                    f"代码按文本写全，如 0{value}（在 Excel 中先把该列设为“文本”格式再输入）"))
-        result = env.industries.check(value)
+                lost_zero = (f"行业代码“{value}”疑似被 Excel 去掉了开头的 0（0{value}：{padded.message}）",
+                             f"代码按文本写全，如 0{value}（在 Excel 中先把该列设为“文本”格式再输入）")
+                if result.status != "known":
+                    return Outcome(problem=lost_zero)
+                # a group code that is valid as written: kept, with the other reading named
+                return Outcome(result.code, warning=f"{lost_zero[0]}；按中类 {value} {result.message} 导入")
         if result.status in {"unknown", "malformed"}:
             return Outcome(problem=(f"行业代码无效：{result.message}",
                                     "GB/T 4754-2017 行业代码（2–4 位数字），如 3051"))

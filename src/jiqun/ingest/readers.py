@@ -2,7 +2,8 @@
 
 CSV files come in UTF-8 (with or without BOM), UTF-16 with BOM, or GBK/GB18030; the encoding is
 detected, never assumed. Spreadsheets (XLSX, XLSM, XLS, ODS) are read with python-calamine; an
-XLSX error value or formula without a saved value, which it would show as empty, is refused.
+XLSX error value or formula without a saved value, which it would show as empty, keeps a text
+that the column parser refuses when the column is imported.
 Every problem is an :class:`~jiqun.errors.InputError` naming the file.
 """
 
@@ -18,7 +19,7 @@ import polars as pl
 
 from jiqun.errors import InputError
 from jiqun.ingest.parse import clean_cell
-from jiqun.ingest.xlsx_cells import hidden_cells
+from jiqun.ingest.xlsx_cells import HiddenCell, hidden_cells, shown_text
 
 CSV_SUFFIXES = frozenset({".csv", ".tsv", ".txt"})
 SHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
@@ -194,33 +195,33 @@ def _read_workbook(path: Path, data: bytes, name: str, sheet: str | None) -> lis
             f"工作簿中没有名为“{sheet}”的工作表", file=name, column="--sheet", value=sheet,
             expected="、".join(book.sheet_names),
         )
-    if path.suffix.lower() in {".xlsx", ".xlsm"}:
-        for sheet_name in names:
-            _refuse_hidden_cells(data, sheet_name, name)
-    return [_read_sheet(book, s, name) for s in names]
+    hidden = path.suffix.lower() in {".xlsx", ".xlsm"}
+    return [_read_sheet(book, s, name, hidden_cells(data, s) if hidden else []) for s in names]
 
 
-def _refuse_hidden_cells(data: bytes, sheet: str, name: str) -> None:
-    """An Excel error value or a formula saved without its value is refused: the value reader
-    would show it as an empty cell, and the import would lose it silently."""
-    for cell in hidden_cells(data, sheet):
-        if cell.kind == "error":
-            message = f"工作表“{sheet}”的单元格 {cell.column}{cell.row} 是 Excel 错误值"
-            expected = "改正公式或数据后保存，或清空该单元格"
-        else:
-            message = f"工作表“{sheet}”的单元格 {cell.column}{cell.row} 是公式，但文件中没有保存它的计算结果"
-            expected = "在 Excel 或 WPS 中打开、重新计算并保存，或将公式粘贴为数值"
-        raise InputError.single(message, file=name, row=cell.row, column=f"{cell.column} 列",
-                                value=cell.text, expected=expected)
-
-
-def _read_sheet(book: object, sheet: str, name: str) -> RawSheet:
+def _read_sheet(book: object, sheet: str, name: str, hidden: list[HiddenCell]) -> RawSheet:
+    """The sheet's cells as text; ``hidden`` cells (errors, formulas without a value), which the
+    reader gives as empty, get the text that stands for them, so that an imported column reports
+    them (see :func:`jiqun.ingest.columns.excel_leftovers`)."""
     try:
         cells = book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)  # type: ignore[attr-defined]
     except Exception as exc:
         raise InputError.single(f"无法读取工作表：{exc}", file=name, column=sheet) from exc
     rows = [[clean_cell(v) for v in row] for row in cells]
+    for cell in hidden:
+        row, column = cell.row - 1, column_index(cell.column)
+        if row < len(rows):
+            rows[row].extend([None] * (column + 1 - len(rows[row])))
+            rows[row][column] = shown_text(cell)
     return RawSheet(file=name, sheet=sheet, frame=frame_from_rows(rows))
+
+
+def column_index(letters: str) -> int:
+    """0-based index of a spreadsheet column: A → 0, Z → 25, AA → 26."""
+    index = 0
+    for letter in letters:
+        index = index * 26 + ord(letter) - ord("A") + 1
+    return index - 1
 
 
 def _read_parquet(data: bytes, name: str) -> RawSheet:

@@ -9,18 +9,22 @@ nor a formula (``<f``) costs one pattern search, and only the cells that do are 
 
 from __future__ import annotations
 
+import html
 import io
 import posixpath
 import re
 import zipfile
 from dataclasses import dataclass
 
-_MARKER = re.compile(rb'<f[\s>/]|\st="e"')
-_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_MARKER = re.compile(rb'<(?:\w+:)?f[\s>/]|\st="e"')
+_CELL_OPEN = re.compile(rb"<(?:\w+:)?c\s")
+_CELL = re.compile(rb"<(?:\w+:)?c\s([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _REFERENCE = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _ERROR_TYPE = re.compile(rb'\bt="e"')
-_VALUE = re.compile(rb"<v>(.*?)</v>", re.S)
-_FORMULA = re.compile(rb"<f\b[^>]*?(?:/>|>(.*?)</f>)", re.S)
+_STRING_TYPE = re.compile(rb'\bt="str"')
+_VALUE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
+_FORMULA = re.compile(rb"<(?:\w+:)?f\b[^>]*?(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
+_SHARED_INDEX = re.compile(rb'\bsi="(\d+)"')
 
 
 @dataclass(frozen=True)
@@ -33,7 +37,19 @@ class HiddenCell:
     text: str  # the error as Excel shows it, or the formula with its "="
 
 
-def hidden_cells(data: bytes, sheet: str, limit: int = 1) -> list[HiddenCell]:
+UNCOMPUTED = "#公式无结果 "  # how a formula without its value appears among the cell texts
+EXCEL_ERRORS = frozenset({"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A",
+                          "#GETTING_DATA", "#SPILL!", "#CALC!", "#FIELD!", "#BLOCKED!", "#BUSY!",
+                          "#CONNECT!", "#UNKNOWN!"})
+
+
+def shown_text(cell: HiddenCell) -> str:
+    """The text that stands for ``cell`` among the cell values: the error as Excel shows it, or
+    the formula behind a marker that no value reader produces."""
+    return cell.text if cell.kind == "error" else UNCOMPUTED + cell.text
+
+
+def hidden_cells(data: bytes, sheet: str, limit: int = 100_000) -> list[HiddenCell]:
     """The first ``limit`` error or uncalculated formula cells of worksheet ``sheet``.
 
     ``data`` is the XLSX/XLSM file; an unreadable package or a sheet that cannot be found gives
@@ -50,7 +66,7 @@ def hidden_cells(data: bytes, sheet: str, limit: int = 1) -> list[HiddenCell]:
     for marker in _MARKER.finditer(xml):  # only the cells with an error type or a formula
         if marker.start() < end:
             continue  # a second marker inside a cell already read
-        start = xml.rfind(b"<c ", 0, marker.start())
+        start = _cell_start(xml, marker.start())
         match = _CELL.match(xml, start) if start >= 0 else None
         if match is None:
             continue
@@ -63,6 +79,14 @@ def hidden_cells(data: bytes, sheet: str, limit: int = 1) -> list[HiddenCell]:
     return found
 
 
+def _cell_start(xml: bytes, before: int) -> int:
+    """Where the cell element holding position ``before`` starts (``<c`` then a space, tab or
+    line break, with or without a namespace prefix), or -1."""
+    window = max(0, before - 4096)  # a cell's opening tag is short
+    starts = list(_CELL_OPEN.finditer(xml, window, before))
+    return starts[-1].start() if starts else -1
+
+
 def _hidden(attributes: bytes, body: bytes) -> HiddenCell | None:
     reference = _REFERENCE.search(attributes)
     if reference is None:
@@ -72,15 +96,19 @@ def _hidden(attributes: bytes, body: bytes) -> HiddenCell | None:
     if _ERROR_TYPE.search(attributes):
         return HiddenCell(column, row, "error", _text(value.group(1)) if value else "#VALUE!")
     formula = _FORMULA.search(body)
-    if formula is not None and (value is None or not value.group(1).strip()):
-        return HiddenCell(column, row, "formula", "=" + _text(formula.group(1) or b""))
+    # a formula whose result is text is typed "str": its <v> is its value even when empty
+    saved = value is not None and (bool(value.group(1).strip()) or _STRING_TYPE.search(attributes))
+    if formula is not None and not saved:
+        text = _text(formula.group(1) or b"")
+        shared = _SHARED_INDEX.search(formula.group(0))
+        if not text and shared:
+            text = f"（共享公式 {shared.group(1).decode()}）"
+        return HiddenCell(column, row, "formula", "=" + text)
     return None
 
 
 def _text(raw: bytes) -> str:
-    decoded = raw.decode("utf-8", errors="replace")
-    return (decoded.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"')
-            .replace("&apos;", "'").replace("&amp;", "&"))
+    return html.unescape(raw.decode("utf-8", errors="replace"))
 
 
 def _sheet_part(package: zipfile.ZipFile, sheet: str) -> str | None:
