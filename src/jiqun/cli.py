@@ -28,7 +28,7 @@ from jiqun.paths import ENV_HOME
 if TYPE_CHECKING:
     from jiqun.ingest.importer import ImportResult
 
-EXIT_OK, EXIT_INTERNAL, EXIT_INPUT = 0, 1, 2
+EXIT_OK, EXIT_INTERNAL, EXIT_INPUT, EXIT_ROWS_SKIPPED = 0, 1, 2, 3
 SHOWN_PROBLEMS = 20
 KIND_CHOICES = ["parks", "enterprises", "enterprise_years", "brands", "supply_links",
                 "service_providers", "county_finance", "key_projects", "cluster_targets",
@@ -95,7 +95,8 @@ def _add_import(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--kind", choices=KIND_CHOICES, help="表的种类（默认按表头自动识别）")
     p.add_argument("--sheet", help="只导入这个工作表（Excel）")
     p.add_argument("--dry-run", action="store_true", help="只检查，不写入")
-    p.add_argument("--skip-invalid", action="store_true", help="跳过有错误的行，导入其余行，并列出跳过的行")
+    p.add_argument("--skip-invalid", action="store_true",
+                   help="跳过有错误的行，导入其余行，并列出跳过的行（有行被跳过时退出码为 3）")
     p.add_argument("--report", type=Path, help="错误报告（xlsx）的路径；默认在第一个文件旁")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=_cmd_import)
@@ -264,7 +265,9 @@ def _cmd_import(args: argparse.Namespace) -> int:
         _print_json(_result_json(result))
     else:
         _print_import(result)
-    return EXIT_OK
+    # the good rows are in, but a script must be able to tell that some were left out
+    skipped = any(table.skipped_rows for table in result.tables)
+    return EXIT_ROWS_SKIPPED if skipped else EXIT_OK
 
 
 def _cmd_export(args: argparse.Namespace) -> int:

@@ -115,6 +115,18 @@ def test_skip_invalid_imports_the_rest_and_lists_rows(registry: Path, tmp_path: 
     assert counts()["enterprises"] == 2
 
 
+def test_skip_invalid_exits_3_when_rows_were_left_out(registry: Path, tmp_path: Path) -> None:
+    from jiqun.cli import main
+
+    header = ["统一社会信用代码", "企业名称", "区县代码", "行业代码"]
+    bad = write_csv(tmp_path / "企业.csv", [header, [USCC_A, "甲示例公司", "321023", "3059"],
+                                           [USCC_B, "乙示例公司", "999999", "3054"]])
+    assert main(["import", str(bad), "--skip-invalid"]) == 3
+    assert counts()["enterprises"] == 1
+    good = write_csv(tmp_path / "企业2.csv", [header, [USCC_C, "丙示例公司", "430582", "4119"]])
+    assert main(["import", str(good), "--skip-invalid"]) == 0
+
+
 def test_dry_run_writes_nothing(registry: Path, tmp_path: Path) -> None:
     before = counts()
     result = import_files([enterprises_file(tmp_path)], dry_run=True)

@@ -21,7 +21,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import duckdb
 import ibis
@@ -56,7 +56,7 @@ class Columns:
     area: str | None = None
     population: str | None = None
     establishments: str | None = None
-    grain: str | None = None
+    grain: Literal["cell", "firm"] | None = None
 
     def year_keys(self) -> list[str]:
         """The columns that group a cross-section: the year when there is one."""
