@@ -154,3 +154,11 @@ def test_spark_learns_the_grain_from_the_cells(firms: pl.DataFrame) -> None:
     for name, options in FIRM_MEASURES[:3]:
         assert_frame_equal(on_spark.compute(name, **options), on_duckdb.compute(name, **options),
                            check_dtypes=False, rel_tol=1e-9)
+
+
+def test_crn_with_a_huge_n_is_one_on_every_way(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("JIQUN_DUCKDB_MEMORY", "auto")  # the heap way, which DuckDB limits in n
+    frame = pl.DataFrame({"region": ["a", "a", "b"], "industry": ["x"] * 3, "firm": ["1", "2", "3"],
+                          "value": [1.0, 2.0, 3.0]})
+    result = prepare(frame, firm="firm").compute("crn", within="cell", n=2_000_000)
+    assert result["cr2000000"].to_list() == [1.0, 1.0]

@@ -395,6 +395,9 @@ def _duckdb_largest(value: Any, n: Any) -> Any:
     """DuckDB's ``max(value, n)``: the group's *n* largest values, largest first."""
 
 
+LARGEST_HEAP_MAX = 10_000  # DuckDB's max(x, n) refuses n of a million and more
+
+
 def sum_of_largest(t: Table, value: Any, n: int, spillable: bool = False) -> Any:
     """The sum of the ``n`` largest values of each group: an aggregate of ``t``.
 
@@ -404,7 +407,7 @@ def sum_of_largest(t: Table, value: Any, n: int, spillable: bool = False) -> Any
     group's values and sorts them, which DuckDB spills when its memory is capped (Spark sorts
     arrays but does not order an aggregation's input).
     """
-    if ibis.get_backend(t).name == "duckdb" and not spillable:
+    if ibis.get_backend(t).name == "duckdb" and not spillable and n <= LARGEST_HEAP_MAX:
         return _duckdb_largest(value, n).sums()
     return -(-value).collect().sort()[:n].sums()
 
