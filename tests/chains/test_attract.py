@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from jiqun.chains.analysis import STATUS_ZH, analyse_chain
+from jiqun.chains.analysis import STATUS_EN, STATUS_ZH, analyse_chain
 from jiqun.chains.attract import Attraction, attract_defaults, attraction, industry_table, outside_firms
 from jiqun.chains.templates import ChainTemplate, Segment, chains_defaults, template_for
 from jiqun.clusters.tables import conform
@@ -301,6 +301,18 @@ def test_industry_reasons_cite_their_numbers(toy_result: Attraction) -> None:
     assert "县内配套仅0%" in parts["reason"]
 
 
+def test_industry_reasons_in_english_cite_the_same_numbers(toy_result: Attraction) -> None:
+    for row in toy_result.industries.iter_rows(named=True):
+        reason = row["reason_en"]
+        assert reason.startswith(f"{STATUS_EN[row['status']]} ({row['segment_en']}: {row['gap_reason_en']})")
+        density = f"density to the county's industries {row['density']:.2f} (above {row['density_pct']:.0%}"
+        assert density in reason
+        assert f"PCI {row['pci']:.2f} (above {row['pci_pct']:.0%} of industries)" in reason
+        assert f"national revenue growth {row['growth']:.1%} a year" in reason
+        assert f"market size {format_money(row['market'], lang='en')}" in reason
+        assert not any("\u4e00" <= ch <= "\u9fff" for ch in reason.replace(row["segment_en"], ""))
+
+
 # --- the quadrant ------------------------------------------------------------------------------------
 
 
@@ -417,6 +429,11 @@ def test_firm_reasons_cite_their_numbers(toy_result: Attraction) -> None:
         assert f"年均增长{row['growth']:.1%}" in reason
         assert f"资产负债率{row['leverage']:.0%}" in reason
         assert f"距本县约{row['km']:.0f}公里" in reason
+        english = row["reason_en"]
+        revenue_en = format_money(row["revenue"], lang="en")
+        assert english.startswith(f"industry {row['industry']}; revenue {revenue_en}")
+        assert f"liabilities {row['leverage']:.0%} of assets" in english
+        assert f"about {row['km']:.0f} km from the county" in english
 
 
 def test_firms_without_a_polygon_have_no_distance() -> None:

@@ -17,7 +17,7 @@ from jiqun.demo.build import generate_demo
 from jiqun.money import format_money
 from jiqun.report.build import build_reports
 from jiqun.report.charts import plotly_js
-from jiqun.report.model import Chart, Paragraph, Report
+from jiqun.report.model import Chart, Paragraph, Report, Table
 from jiqun.report.write import write_report
 
 pytestmark = pytest.mark.slow
@@ -142,6 +142,10 @@ def test_english_report_has_no_chinese_outline(tables: dict[str, pl.DataFrame]) 
     ]
     summary = report.sections[0].blocks[0]
     assert isinstance(summary, Paragraph) and "firms" in summary.text and "CNY" in summary.text
+    cells = [cell for s in report.sections for b in s.blocks if isinstance(b, Table) for row in b.rows
+             for cell in row]
+    assert any("relatedness density" in c for c in cells)  # the reasons of whom to attract
+    assert not any("关联密度" in c or "候选企业" in c or "公里" in c for c in cells)
 
 
 def test_a_county_with_almost_no_data_still_renders(tmp_path: Path) -> None:

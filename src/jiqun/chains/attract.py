@@ -36,7 +36,7 @@ from typing import Any
 
 import polars as pl
 
-from jiqun.chains.analysis import STATUS_ZH, ChainAnalysis
+from jiqun.chains.analysis import STATUS_EN, STATUS_ZH, ChainAnalysis
 from jiqun.chains.templates import ChainTemplate, chains_defaults
 from jiqun.clusters.profile import config_hash
 from jiqun.indicators import prepare
@@ -161,20 +161,24 @@ def _gap_industries(analysis: ChainAnalysis, template: ChainTemplate, cfg: Mappi
                     "industry": code,
                     "name": names.get(code, ""),
                     "segment": status.name,
+                    "segment_en": status.name_en or status.name,
                     "stage": status.stage,
                     "status": status.status,
                     "gap": severity,
                     "gap_reason": status.reason,
+                    "gap_reason_en": status.reason_en or status.reason,
                 }
             )
     schema = {
         "industry": pl.String,
         "name": pl.String,
         "segment": pl.String,
+        "segment_en": pl.String,
         "stage": pl.String,
         "status": pl.String,
         "gap": pl.Float64,
         "gap_reason": pl.String,
+        "gap_reason_en": pl.String,
     }
     return pl.DataFrame(rows, schema=schema).unique("industry", keep="first", maintain_order=True)
 
@@ -199,9 +203,27 @@ def _rank_industries(gaps: pl.DataFrame, national: pl.DataFrame, cfg: Mapping[st
     weighted = [parts[k].fill_null(0.0) * w[k] for k in parts]
     out = out.with_columns((pl.sum_horizontal(weighted) / sum(w.values())).alias("score"))
     out = out.sort(["score", "industry"], descending=[True, False]).with_row_index("rank", offset=1)
+    rows = list(out.iter_rows(named=True))
     return out.with_columns(
-        pl.Series("reason", [_industry_reason(r) for r in out.iter_rows(named=True)], dtype=pl.String)
+        pl.Series("reason", [_industry_reason(r) for r in rows], dtype=pl.String),
+        pl.Series("reason_en", [_industry_reason_en(r) for r in rows], dtype=pl.String),
     )
+
+
+def _industry_reason_en(row: Mapping[str, Any]) -> str:
+    parts = [f"{STATUS_EN[row['status']]} ({row['segment_en']}: {row['gap_reason_en']})"]
+    if row["density"] is not None:
+        parts.append(f"relatedness density to the county's industries {row['density']:.2f} "
+                     f"(above {row['density_pct']:.0%} of industries)")
+    else:
+        parts.append("relatedness density unknown (no firm of the industry in the registry)")
+    if row["pci"] is not None:
+        parts.append(f"product complexity PCI {row['pci']:.2f} (above {row['pci_pct']:.0%} of industries)")
+    if row["growth"] is not None:
+        parts.append(f"national revenue growth {row['growth']:.1%} a year")
+    if row["market"] is not None:
+        parts.append(f"market size {format_money(row['market'], lang='en')}")
+    return "; ".join(parts)
 
 
 def _industry_reason(row: Mapping[str, Any]) -> str:
@@ -276,8 +298,10 @@ def outside_firms(
     firms = firms.group_by("industry", maintain_order=True).head(cfg["firms_per_industry"])
     firms = firms.sort(["score", "uscc"], descending=[True, False]).with_row_index("rank", offset=1)
     labels = names or {}
+    rows = list(firms.iter_rows(named=True))
     return firms.with_columns(
-        pl.Series("reason", [_firm_reason(r, labels) for r in firms.iter_rows(named=True)], dtype=pl.String)
+        pl.Series("reason", [_firm_reason(r, labels) for r in rows], dtype=pl.String),
+        pl.Series("reason_en", [_firm_reason_en(r) for r in rows], dtype=pl.String),
     )
 
 
@@ -319,6 +343,18 @@ def _firm_reason(row: Mapping[str, Any], names: Mapping[str, str]) -> str:
     if row["km"] is not None:
         parts.append(f"距本县约{row['km']:.0f}公里")
     return "；".join(parts)
+
+
+def _firm_reason_en(row: Mapping[str, Any]) -> str:
+    parts = [f"industry {row['industry']}; revenue {format_money(row['revenue'], lang='en')} "
+             f"(above {row['revenue_pct']:.0%} of the candidates)"]
+    if row["growth"] is not None:
+        parts.append(f"growth {row['growth']:.1%} a year")
+    if row["leverage"] is not None:
+        parts.append(f"liabilities {row['leverage']:.0%} of assets")
+    if row["km"] is not None:
+        parts.append(f"about {row['km']:.0f} km from the county")
+    return "; ".join(parts)
 
 
 def _names(template: ChainTemplate) -> dict[str, str]:

@@ -667,7 +667,8 @@ def _ladder_table(ladder: Any, lang: Lang) -> Table:
 
 def _attraction_blocks(attract: Attraction, lang: Lang, top: int = 8) -> list[Any]:
     industries = [
-        [r["rank"], f"{r['industry']} {r['name']}", phrase(r["status"], lang), r["score"], r["reason"]]
+        [r["rank"], f"{r['industry']} {r['name']}", phrase(r["status"], lang), r["score"],
+         r["reason_en" if lang == "en" else "reason"]]
         for r in attract.industries.head(top).iter_rows(named=True)
     ]
     table = Table(
@@ -677,7 +678,8 @@ def _attraction_blocks(attract: Attraction, lang: Lang, top: int = 8) -> list[An
         values=industries,
     )
     firms = [
-        [r["rank"], r["name"], _county_label(r["region"], "", lang), r["score"], r["reason"]]
+        [r["rank"], r["name"], _county_label(r["region"], "", lang), r["score"],
+         r["reason_en" if lang == "en" else "reason"]]
         for r in attract.firms.head(top).iter_rows(named=True)
     ]
     firm_table = Table(
