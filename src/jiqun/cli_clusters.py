@@ -34,6 +34,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--year", type=int, help="年份（默认登记库中最新的年份）")
     p.add_argument("--seed", type=int, default=20261127, help="LISA 置换检验的随机种子（默认 20261127）")
     p.add_argument("--format", choices=["text", "json"], default="text")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="文字输出的语言（默认中文）")
 
 
 def county(code: str) -> Any:
@@ -70,7 +71,7 @@ def _identify(args: argparse.Namespace, setup: Setup) -> int:
     found = identify_clusters(
         tables, args.region, year, industry_names=names, rng=np.random.default_rng(args.seed)
     )
-    _print(found, args.format, lambda: identification_text(found, region_name))
+    _print(found, args.format, lambda: identification_text(found, region_name, args.lang))
     return 0
 
 
@@ -87,7 +88,7 @@ def _diagnose(args: argparse.Namespace, setup: Setup) -> int:
         industry_names=names,
         rng=np.random.default_rng(args.seed),
     )
-    _print(result, args.format, lambda: diagnosis_text(result, region_name))
+    _print(result, args.format, lambda: diagnosis_text(result, region_name, args.lang))
     return 0
 
 

@@ -31,6 +31,13 @@ def test_identify_and_diagnose_from_the_registry(
     assert "模具共用可节省" in text and "230.00万元" in text
     assert "存贷差率" in text and "80.0%" in text
     assert "发展阶段：集中" in text
+    assert main(["diagnose", "--region", "430582", "--cluster", "4119", "--lang", "en"]) == 0
+    english = capsys.readouterr().out
+    assert "Stage: " in english and "Problems:" in english and "Recommendations:" in english
+    assert "CNY 2.30 million" in english and "80.0%" in english
+    outline = [line for line in english.splitlines() if not line.lstrip().startswith("linked because")]
+    chinese = [line for line in outline if any("\u4e00" <= ch <= "\u9fff" for ch in line)]
+    assert len(chinese) <= 2, chinese  # the title's county name and the cluster's town names
 
 
 def test_diagnose_bad_region_and_cluster_exit_2(
