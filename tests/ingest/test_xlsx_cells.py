@@ -7,22 +7,10 @@ import re
 import zipfile
 from pathlib import Path
 
-from openpyxl import Workbook
-
 from jiqun.ingest.readers import read_file
 from jiqun.ingest.xlsx_cells import UNCOMPUTED, HiddenCell, hidden_cells
 
-
-def _book(sheets: dict[str, list[list[object]]]) -> bytes:
-    book = Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(name)
-        for row in rows:
-            sheet.append(row)
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+from .make_bad_files import xlsx_bytes
 
 
 def _with_saved_values(data: bytes) -> bytes:
@@ -38,19 +26,19 @@ def _with_saved_values(data: bytes) -> bytes:
 
 
 def test_errors_and_formulas_without_values_are_found_in_order() -> None:
-    data = _book({"数据": [["a", "b"], [1, "=A2*2"], ["#DIV/0!", 3]]})
+    data = xlsx_bytes({"数据": [["a", "b"], [1, "=A2*2"], ["#DIV/0!", 3]]})
     assert hidden_cells(data, "数据", limit=5) == [
         HiddenCell("B", 2, "formula", "=A2*2"), HiddenCell("A", 3, "error", "#DIV/0!")]
 
 
 def test_formulas_with_saved_values_and_plain_sheets_are_fine() -> None:
-    data = _with_saved_values(_book({"数据": [["a", "b"], [1, "=A2*2"]], "plain": [["x"], [1]]}))
+    data = _with_saved_values(xlsx_bytes({"数据": [["a", "b"], [1, "=A2*2"]], "plain": [["x"], [1]]}))
     assert hidden_cells(data, "数据") == []
     assert hidden_cells(data, "plain") == []
 
 
 def test_the_named_sheet_is_the_one_scanned() -> None:
-    data = _book({"好 & 坏": [["a"], [1]], "第二": [["a"], ["=1/0"]]})
+    data = xlsx_bytes({"好 & 坏": [["a"], [1]], "第二": [["a"], ["=1/0"]]})
     assert hidden_cells(data, "好 & 坏") == []
     assert hidden_cells(data, "第二") == [HiddenCell("A", 2, "formula", "=1/0")]
     assert hidden_cells(data, "没有这张表") == []
@@ -59,7 +47,7 @@ def test_the_named_sheet_is_the_one_scanned() -> None:
 
 def test_hidden_cells_keep_a_text_that_an_imported_column_refuses(tmp_path: Path) -> None:
     path = tmp_path / "企业.xlsx"
-    path.write_bytes(_book({"企业": [["统一社会信用代码", "营业收入(万元)", "备注"],
+    path.write_bytes(xlsx_bytes({"企业": [["统一社会信用代码", "营业收入(万元)", "备注"],
                                      ["x", "#VALUE!", "#N/A"], ["y", "=1/0", None]]}))
     sheet = read_file(path)[0]
     assert sheet.row(1) == ["x", "#VALUE!", "#N/A"]
@@ -67,7 +55,7 @@ def test_hidden_cells_keep_a_text_that_an_imported_column_refuses(tmp_path: Path
 
 
 def test_a_text_formula_with_an_empty_result_has_its_value() -> None:
-    data = _book({"数据": [["a"], ["=1"]]})
+    data = xlsx_bytes({"数据": [["a"], ["=1"]]})
     source, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
     with zipfile.ZipFile(out, "w") as target:
         for item in source.infolist():

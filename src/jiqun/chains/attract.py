@@ -206,39 +206,52 @@ def _rank_industries(gaps: pl.DataFrame, national: pl.DataFrame, cfg: Mapping[st
     rows = list(out.iter_rows(named=True))
     return out.with_columns(
         pl.Series("reason", [_industry_reason(r) for r in rows], dtype=pl.String),
-        pl.Series("reason_en", [_industry_reason_en(r) for r in rows], dtype=pl.String),
+        pl.Series("reason_en", [_industry_reason(r, "en") for r in rows], dtype=pl.String),
     )
 
 
-def _industry_reason_en(row: Mapping[str, Any]) -> str:
-    parts = [f"{STATUS_EN[row['status']]} ({row['segment_en']}: {row['gap_reason_en']})"]
-    if row["density"] is not None:
-        parts.append(f"relatedness density to the county's industries {row['density']:.2f} "
-                     f"(above {row['density_pct']:.0%} of industries)")
-    else:
-        parts.append("relatedness density unknown (no firm of the industry in the registry)")
-    if row["pci"] is not None:
-        parts.append(f"product complexity PCI {row['pci']:.2f} (above {row['pci_pct']:.0%} of industries)")
-    if row["growth"] is not None:
-        parts.append(f"national revenue growth {row['growth']:.1%} a year")
-    if row["market"] is not None:
-        parts.append(f"market size {format_money(row['market'], lang='en')}")
-    return "; ".join(parts)
+REASONS: dict[str, dict[str, str]] = {
+    "zh": {
+        "gap": "{status}（{segment}：{gap_reason}）",
+        "density": "与本县现有产业的关联密度{density:.2f}（高于{density_pct:.0%}的行业）",
+        "no_density": "关联密度未知（该行业在登记数据中没有企业）",
+        "pci": "产业复杂度 PCI {pci:.2f}（高于{pci_pct:.0%}的行业）",
+        "growth": "全国营业收入年均增长{growth:.1%}",
+        "market": "市场规模{market}",
+        "firm": "{industry}；营业收入{revenue}（高于{revenue_pct:.0%}的候选企业）",
+        "firm_growth": "年均增长{growth:.1%}",
+        "leverage": "资产负债率{leverage:.0%}",
+        "km": "距本县约{km:.0f}公里",
+        "join": "；",
+    },
+    "en": {
+        "gap": "{status} ({segment}: {gap_reason})",
+        "density": "relatedness density to the county's industries {density:.2f} "
+                   "(above {density_pct:.0%} of industries)",
+        "no_density": "relatedness density unknown (no firm of the industry in the registry)",
+        "pci": "product complexity PCI {pci:.2f} (above {pci_pct:.0%} of industries)",
+        "growth": "national revenue growth {growth:.1%} a year",
+        "market": "market size {market}",
+        "firm": "industry {industry}; revenue {revenue} (above {revenue_pct:.0%} of the candidates)",
+        "firm_growth": "growth {growth:.1%} a year",
+        "leverage": "liabilities {leverage:.0%} of assets",
+        "km": "about {km:.0f} km from the county",
+        "join": "; ",
+    },
+}
+"""The wording of the reasons for whom to attract, per language; the numbers come from the row."""
 
 
-def _industry_reason(row: Mapping[str, Any]) -> str:
-    parts = [f"{STATUS_ZH[row['status']]}（{row['segment']}：{row['gap_reason']}）"]
-    if row["density"] is not None:
-        parts.append(f"与本县现有产业的关联密度{row['density']:.2f}（高于{row['density_pct']:.0%}的行业）")
-    else:
-        parts.append("关联密度未知（该行业在登记数据中没有企业）")
-    if row["pci"] is not None:
-        parts.append(f"产业复杂度 PCI {row['pci']:.2f}（高于{row['pci_pct']:.0%}的行业）")
-    if row["growth"] is not None:
-        parts.append(f"全国营业收入年均增长{row['growth']:.1%}")
-    if row["market"] is not None:
-        parts.append(f"市场规模{format_money(row['market'])}")
-    return "；".join(parts)
+def _industry_reason(row: Mapping[str, Any], lang: str = "zh") -> str:
+    """Why an industry is proposed: its chain gap, relatedness, complexity, growth and market."""
+    words, english = REASONS[lang], lang == "en"
+    values = {**row, "status": (STATUS_EN if english else STATUS_ZH)[row["status"]],
+              "segment": row["segment_en" if english else "segment"],
+              "gap_reason": row["gap_reason_en" if english else "gap_reason"],
+              "market": None if row["market"] is None else format_money(row["market"], lang=lang)}
+    parts = ["gap", "density" if row["density"] is not None else "no_density"]
+    parts += [key for key in ("pci", "growth", "market") if row[key] is not None]
+    return words["join"].join(words[key].format(**values) for key in parts)
 
 
 def quadrant(national: pl.DataFrame, template: ChainTemplate | None, cfg: Mapping[str, Any]) -> pl.DataFrame:
@@ -301,7 +314,7 @@ def outside_firms(
     rows = list(firms.iter_rows(named=True))
     return firms.with_columns(
         pl.Series("reason", [_firm_reason(r, labels) for r in rows], dtype=pl.String),
-        pl.Series("reason_en", [_firm_reason_en(r) for r in rows], dtype=pl.String),
+        pl.Series("reason_en", [_firm_reason(r, labels, "en") for r in rows], dtype=pl.String),
     )
 
 
@@ -333,28 +346,15 @@ def _distances(region: str, places: list[str], boundaries: Any) -> list[float | 
     return [km.get(p) for p in places]
 
 
-def _firm_reason(row: Mapping[str, Any], names: Mapping[str, str]) -> str:
-    industry = f"{row['industry']} {names.get(row['industry'], '')}".strip()
-    parts = [f"{industry}；营业收入{format_money(row['revenue'])}（高于{row['revenue_pct']:.0%}的候选企业）"]
-    if row["growth"] is not None:
-        parts.append(f"年均增长{row['growth']:.1%}")
-    if row["leverage"] is not None:
-        parts.append(f"资产负债率{row['leverage']:.0%}")
-    if row["km"] is not None:
-        parts.append(f"距本县约{row['km']:.0f}公里")
-    return "；".join(parts)
-
-
-def _firm_reason_en(row: Mapping[str, Any]) -> str:
-    parts = [f"industry {row['industry']}; revenue {format_money(row['revenue'], lang='en')} "
-             f"(above {row['revenue_pct']:.0%} of the candidates)"]
-    if row["growth"] is not None:
-        parts.append(f"growth {row['growth']:.1%} a year")
-    if row["leverage"] is not None:
-        parts.append(f"liabilities {row['leverage']:.0%} of assets")
-    if row["km"] is not None:
-        parts.append(f"about {row['km']:.0f} km from the county")
-    return "; ".join(parts)
+def _firm_reason(row: Mapping[str, Any], names: Mapping[str, str], lang: str = "zh") -> str:
+    """Why a firm outside the county is proposed: its size, growth, soundness and distance."""
+    words = REASONS[lang]
+    industry = (row["industry"] if lang == "en"
+                else f"{row['industry']} {names.get(row['industry'], '')}".strip())
+    values = {**row, "industry": industry, "revenue": format_money(row["revenue"], lang=lang)}
+    optional = (("firm_growth", "growth"), ("leverage", "leverage"), ("km", "km"))
+    parts = ["firm", *[key for key, column in optional if row[column] is not None]]
+    return words["join"].join(words[key].format(**values) for key in parts)
 
 
 def _names(template: ChainTemplate) -> dict[str, str]:
