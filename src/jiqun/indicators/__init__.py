@@ -136,9 +136,19 @@ class Workbench:
     """
 
     def __init__(self, table: Table, cols: Columns, con: Any) -> None:
-        self.table, self.cols, self.con = table, cols, con
+        self._table, self._cols, self.con = table, cols, con
         self._cells: Table | None = None
         self._firm_grain: bool | None = None
+
+    @property
+    def table(self) -> Table:
+        """The long table (read-only: the cached cells and the firm grain belong to it)."""
+        return self._table
+
+    @property
+    def cols(self) -> Columns:
+        """Which columns of the long table hold what (read-only, as :attr:`table`)."""
+        return self._cols
 
     @property
     def cells(self) -> Table:
