@@ -80,6 +80,7 @@ def _add_demo(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--firms", type=int, default=None, help="背景企业数（默认 150000）")
     p.add_argument("--out", type=Path, help="输出目录（默认 <数据目录>/demo/output）")
     p.add_argument("--rebuild", action="store_true", help="即使已有演示数据也重新生成")
+    p.add_argument("--no-reports", action="store_true", help="不写集群调研报告（只生成、导入并汇总演示数据）")
     p.add_argument("--format", choices=["text", "json"], default="text")
     p.set_defaults(func=_cmd_demo)
 
@@ -218,7 +219,7 @@ def _cmd_demo(args: argparse.Namespace) -> int:
     from jiqun.demo.run import run_demo
 
     summary = run_demo(args.data_dir, seed=args.seed, firms=args.firms, out=args.out,
-                       rebuild=args.rebuild, progress=_progress)
+                       rebuild=args.rebuild, progress=_progress, reports=not args.no_reports)
     if args.format == "json":
         _print_json(summary)
     else:

@@ -80,14 +80,14 @@ def test_demo_on_postgres_never_touches_the_registry(pg_database: str, tmp_path:
         conn.execute(f'CREATE DATABASE "{demo_db.rsplit("/", 1)[1]}"')
     env_home = tmp_path / "home"
     done = jiqun_env(pg_database, env_home, {"JIQUN_DEMO_DATABASE_URL": demo_db},
-                     "demo", "--firms", "1000", "--format", "json")
+                     "demo", "--firms", "1000", "--format", "json", "--no-reports")
     assert done.returncode == 0, done.stderr[-3000:]
     out = json.loads(done.stdout)
     assert out["registry"]["counts"]["enterprises"] > 1000
     baoying = next(c for c in out["counties"] if c["code"] == "321023")
     assert baoying["enterprises"] >= 212
     again = json.loads(jiqun_env(pg_database, env_home, {"JIQUN_DEMO_DATABASE_URL": demo_db},
-                                 "demo", "--firms", "1000", "--format", "json").stdout)
+                                 "demo", "--firms", "1000", "--format", "json", "--no-reports").stdout)
     assert again["reused"] and again["registry"]["counts"] == out["registry"]["counts"]
     registry_counts = json.loads(jiqun(pg_database, registry, "summary", "--format", "json").stdout)
     assert registry_counts["counts"]["enterprises"] == 16  # the user's registry is untouched

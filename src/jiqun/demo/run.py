@@ -25,8 +25,10 @@ def run_demo(
     out: Path | None = None,
     rebuild: bool = False,
     progress: Progress = lambda _: None,
+    reports: bool = True,
 ) -> dict[str, object]:
-    """Build the demo registry under ``<data dir>/demo`` unless the same one is there already."""
+    """Build the demo registry under ``<data dir>/demo`` unless the same one is there already,
+    then (unless ``reports`` is false) write the seed counties' cluster survey reports."""
     from jiqun.demo.build import DEFAULT_FIRMS, DEFAULT_SEED
 
     home = ensure_data_dir(resolve_data_dir(data_dir) / DEMO_DIR)
@@ -43,7 +45,8 @@ def run_demo(
         _build(wanted, files_dir, progress)
         (home / MARKER).write_text(json.dumps(wanted), encoding="utf-8")
     summary = _summary(home, files_dir, wanted, reuse)
-    summary["reports"] = [str(p) for p in _reports((out or home / "output") / "报告", progress)]
+    written = _reports((out or home / "output") / "报告", progress) if reports else []
+    summary["reports"] = [str(p) for p in written]
     return summary
 
 
