@@ -162,3 +162,16 @@ def test_crn_with_a_huge_n_is_one_on_every_way(monkeypatch: pytest.MonkeyPatch) 
                           "value": [1.0, 2.0, 3.0]})
     result = prepare(frame, firm="firm").compute("crn", within="cell", n=2_000_000)
     assert result["cr2000000"].to_list() == [1.0, 1.0]
+
+
+def test_an_unusable_spill_folder_is_named_before_any_work(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder", encoding="utf-8")
+    monkeypatch.setenv("JIQUN_DUCKDB_TEMP", str(blocker / "spill"))
+    with pytest.raises(InputError, match="JIQUN_DUCKDB_TEMP") as caught:
+        connect()
+    assert caught.value.problems[0].value == str(blocker / "spill")
+    monkeypatch.setenv("JIQUN_DUCKDB_TEMP", str(tmp_path / "new" / "spill"))
+    assert duckdb_settings()["temp_directory"] == str(tmp_path / "new" / "spill")
+    assert (tmp_path / "new" / "spill").is_dir()

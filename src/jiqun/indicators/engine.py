@@ -123,7 +123,7 @@ def duckdb_temp() -> str:
     this process under the system's temporary directory, removed when the process ends."""
     chosen = os.environ.get("JIQUN_DUCKDB_TEMP", "").strip()
     if chosen:
-        return chosen
+        return _writable_folder(chosen)
     if not _SPILL_FOLDERS:
         folder = Path(tempfile.mkdtemp(prefix="jiqun-duckdb-"))
         atexit.register(shutil.rmtree, folder, True)
@@ -132,6 +132,19 @@ def duckdb_temp() -> str:
 
 
 _SPILL_FOLDERS: list[Path] = []
+
+
+def _writable_folder(chosen: str) -> str:
+    """``chosen``, created if need be, once it is known to take files: DuckDB would only find
+    out when it first spills, in the middle of a computation."""
+    folder = Path(chosen)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tempfile.TemporaryFile(dir=folder).close()
+    except OSError as exc:
+        raise InputError.single(f"DuckDB 的临时目录不可用：{exc.strerror or exc}", column="JIQUN_DUCKDB_TEMP",
+                                value=chosen, expected="可写的目录，或不设置（使用系统临时目录）") from exc
+    return str(folder)
 
 
 def memory_capped(con: Any) -> bool:
